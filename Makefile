@@ -1,0 +1,46 @@
+# The README's commands. Everything a fresh clone needs is installed on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+PORT ?= 5000
+
+.PHONY: run test lint format bench serve-setup
+
+$(VENV)/.installed-run: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-run
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+serve-setup: $(VENV)/.installed-run
+	$(FLASK) db upgrade
+	$(FLASK) demo seed
+	$(FLASK) kb reindex
+
+## run: set up, load the demo data and serve on http://127.0.0.1:$(PORT) with the job worker
+run: serve-setup
+	@echo "Serving on http://127.0.0.1:$(PORT) (mail is written to instance/mail/)"
+	@$(FLASK) jobs worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-debugger --with-threads
+
+## test: install what the tests need and run the whole suite
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check portal tests bench app.py
+	$(BIN)/ruff format --check portal tests bench app.py
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format portal tests bench app.py
+	$(BIN)/ruff check --fix portal tests bench app.py
+
+## bench: the benchmarks (never part of make test)
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench

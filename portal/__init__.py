@@ -1,0 +1,90 @@
+"""The Support Portal application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from portal.config import defaults, load_secret_key
+from portal.extensions import csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then PORTAL_* environment, then test overrides."""
+    root = Path(__file__).resolve().parent.parent
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.environ.get("PORTAL_INSTANCE_PATH", str(root / "instance")),
+        template_folder=str(root / "templates"),
+        static_folder=str(root / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(defaults(app.instance_path))
+    app.config.from_prefixed_env("PORTAL")
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from portal import errors, templating
+    from portal.cli import register_cli
+
+    errors.register(app)
+    templating.register(app)
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from portal.auth.service import load_session_user
+
+    login_manager.user_loader(load_session_user)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.api import bp as api_bp
+    from portal.auth.views import bp as auth_bp
+    from portal.cases.views import bp as cases_bp
+    from portal.pages.views import bp as pages_bp
+    from portal.partners.views import bp as partners_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(partners_bp)
+    app.register_blueprint(cases_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """WAL and a busy timeout let the web server and the job worker share one SQLite file."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

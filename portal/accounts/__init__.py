@@ -1,0 +1,1 @@
+"""Accounts: organisations, agreements, people and what they are entitled to."""

@@ -1,0 +1,173 @@
+"""Creating and changing people and organisations; used by the CLI, registration and admin."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import date
+from functools import cache
+
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from portal.extensions import db
+from portal.models import Agreement, ContactKind, ContactRole, Organisation, Role, User
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 200
+# A short list of the passwords tried first by anyone guessing; enough to stop the worst.
+COMMON_PASSWORDS = frozenset(
+    """password password1 password12 password123 passw0rd 1234567890 12345678910 qwertyuiop
+    qwerty12345 1q2w3e4r5t iloveyou12 welcome123 letmein123 administrator changeme123
+    abc1234567 portal-demo123 support123 monkey12345 football123 0987654321 1111111111
+    aaaaaaaaaa""".split()
+)
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken; the message is safe to show to the person."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+@cache
+def time_zones() -> list[str]:
+    return sorted(zoneinfo.available_timezones())
+
+
+def check_email(email: str) -> str:
+    email = normalise_email(email)
+    if not email or len(email) > 254 or not EMAIL_PATTERN.match(email):
+        raise AccountError("Enter a valid email address, like name@example.com.", "email")
+    return email
+
+
+def check_password(password: str, email: str = "", name: str = "") -> None:
+    """Refuse passwords that are short, common or built from the person's own details."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.", "password"
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(
+            f"Passwords can be at most {MAX_PASSWORD_LENGTH} characters.", "password"
+        )
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4:
+        raise AccountError("That password is too easy to guess; choose another.", "password")
+    local_part = normalise_email(email).split("@")[0]
+    if (len(local_part) >= 4 and local_part in lowered) or (
+        len(name.strip()) >= 4 and name.strip().lower() in lowered
+    ):
+        raise AccountError("Your password must not contain your name or email.", "password")
+
+
+def check_time_zone(zone: str) -> str:
+    if zone not in time_zones():
+        raise AccountError("Choose a time zone from the list.", "timezone")
+    return zone
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    email: str,
+    name: str,
+    password: str,
+    role: Role = Role.EVALUATION,
+    timezone: str = "UTC",
+    check_strength: bool = True,
+) -> User:
+    """Add a person; the email must be new whatever its case."""
+    email = check_email(email)
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise AccountError("Enter your name (at most 120 characters).", "name")
+    if check_strength:
+        check_password(password, email, name)
+    check_time_zone(timezone)
+    if find_user_by_email(email) is not None:
+        raise AccountError("An account with that email already exists.", "email")
+    user = User(
+        email=email,
+        name=name,
+        password_hash=hash_password(password),
+        role=Role(role).value,
+        timezone=timezone,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def find_organisation(name: str) -> Organisation | None:
+    return db.session.scalar(
+        select(Organisation).where(func.lower(Organisation.name) == name.strip().lower())
+    )
+
+
+def create_organisation(name: str) -> Organisation:
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise AccountError("An organisation needs a name of at most 200 characters.", "name")
+    if find_organisation(name) is not None:
+        raise AccountError(f"An organisation called {name!r} already exists.", "name")
+    organisation = Organisation(name=name)
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation
+
+
+def add_agreement(
+    organisation: Organisation, tier: str, starts_on: date, ends_on: date
+) -> Agreement:
+    tier = tier.strip().lower()
+    if tier not in ("base", "gold"):
+        raise AccountError("The tier must be Base or Gold.", "tier")
+    if ends_on < starts_on:
+        raise AccountError("An agreement must end after it starts.", "ends_on")
+    agreement = Agreement(
+        organisation=organisation, tier=tier, starts_on=starts_on, ends_on=ends_on
+    )
+    db.session.add(agreement)
+    db.session.flush()
+    return agreement
+
+
+def grant_contact_role(user: User, organisation: Organisation, kind: ContactKind) -> ContactRole:
+    """Make a person a contact of an organisation; granting twice is harmless."""
+    for existing in user.contact_roles:
+        if existing.organisation_id == organisation.id and existing.kind == kind.value:
+            return existing
+    contact = ContactRole(user=user, organisation=organisation, kind=ContactKind(kind).value)
+    db.session.add(contact)
+    db.session.flush()
+    return contact
+
+
+def update_profile(user: User, name: str, timezone: str) -> None:
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise AccountError("Enter your name (at most 120 characters).", "name")
+    user.name = name
+    user.timezone = check_time_zone(timezone)
+    db.session.flush()
+
+
+def set_password(user: User, password: str) -> None:
+    check_password(password, user.email, user.name)
+    user.password_hash = hash_password(password)
+    db.session.flush()

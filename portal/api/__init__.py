@@ -1,0 +1,7 @@
+"""The JSON API under /api/v1: bearer tokens, JSON errors, a self-describing OpenAPI document."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from portal.api import auth, meta  # noqa: E402,F401  (routes register themselves on bp)

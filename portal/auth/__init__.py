@@ -1,0 +1,1 @@
+"""Logging in and out, registration, password reset and the account page."""

@@ -1,0 +1,1 @@
+"""Support cases: filing, the conversation, escalation, closure."""

@@ -1,0 +1,61 @@
+"""Configuration defaults; every key can be overridden by a PORTAL_* environment variable."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def load_secret_key(instance_path: str) -> str:
+    """Read the instance's secret key, generating it once on first start."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: two workers starting together must not each write a different key.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def defaults(instance_path: str) -> dict[str, object]:
+    """The settings `make run` needs, rooted in the instance folder."""
+    instance = Path(instance_path)
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'portal.db'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "INDEX_DIR": str(instance / "index"),
+        "UPLOAD_DIR": str(instance / "uploads"),
+        "MAIL_DIR": str(instance / "mail"),
+        "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+        "MAIL_BACKEND": "file",
+        "MAIL_SERVER": "localhost",
+        "MAIL_PORT": 25,
+        "MAIL_SENDER": "Contoso Virtualisation Support <support@support.example.com>",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMIT_PER_ACCOUNT": "5 per minute;20 per hour",
+        "LOGIN_LIMIT_PER_ADDRESS": "20 per minute;200 per hour",
+        "PASSWORD_RESET_MAX_AGE": 3600,
+        "API_TOKEN_DAYS": 30,
+        "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "JOBS_POLL_SECONDS": 5,
+        "BASE_URL": "http://127.0.0.1:5000",
+        # The vendor's identity is configuration, not code (SPEC §9).
+        "VENDOR_NAME": "Contoso Virtualisation",
+        "VENDOR_PRODUCTS": ["XenServer", "XenCenter", "XenServer Tools"],
+        "GOLD_SUPPORT_PHONE": "+1 800 555 0142",
+        "SALES_EMAIL": "sales@support.example.com",
+        "SUPPORT_EMAIL": "support@support.example.com",
+    }

@@ -1,0 +1,1 @@
+"""Public pages: home, self-help, support offerings, policies, contact, health."""

@@ -1,0 +1,96 @@
+"""Public pages that belong to no single feature."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+from flask_login import current_user
+from sqlalchemy import text
+from werkzeug.wrappers import Response
+
+from portal.accounts import entitlement
+from portal.extensions import db, limiter
+from portal.policy import Tier
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.route("/")
+def home() -> str:
+    return render_template("pages/home.html")
+
+
+@bp.route("/self-help")
+def self_help() -> str:
+    """Where people without a current support agreement are sent instead of the case form."""
+    return render_template("pages/self_help.html", **self_help_context())
+
+
+def self_help_context() -> dict[str, object]:
+    expired = [
+        org
+        for org in entitlement.contact_organisations(
+            current_user, entitlement.ContactKind.SUPPORT_ADMIN
+        )
+        if entitlement.active_agreement(org) is None
+    ]
+    return {
+        "expired_organisations": expired,
+        "renewal_due": entitlement.renewal_due(current_user),
+        "sales_email": current_app.config["SALES_EMAIL"],
+    }
+
+
+@bp.route("/policies/")
+def policies() -> str:
+    return render_template("pages/policies.html")
+
+
+@bp.route("/contact/")
+def contact() -> str:
+    return render_template(
+        "pages/contact.html",
+        gold_phone=current_app.config["GOLD_SUPPORT_PHONE"],
+        support_email=current_app.config["SUPPORT_EMAIL"],
+        sales_email=current_app.config["SALES_EMAIL"],
+        shows_gold_line=entitlement.has_gold_agreement(current_user)
+        or entitlement.can_work_cases(current_user),
+    )
+
+
+@bp.route("/healthz")
+@limiter.exempt
+def healthz() -> tuple[Response, int]:
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as error:  # any driver error means "not healthy", not a 500
+        db.session.rollback()
+        return jsonify({"status": "unavailable", "database": str(error.__class__.__name__)}), 503
+    return jsonify({"status": "ok", "database": "ok"}), 200
+
+
+@bp.route("/support/")
+def support() -> str:
+    """The support offerings, generated from the response-target table."""
+    from portal.accounts.service import time_zones
+    from portal.models.types import utcnow
+    from portal.offerings.service import current_policy, hours_for_viewer, target_table
+    from portal.templating import viewer_zone
+
+    zone = request.args.get("tz") or str(viewer_zone())
+    if zone not in time_zones():
+        zone = "UTC"
+    policy = current_policy()
+    today = utcnow().date()
+    return render_template(
+        "pages/support.html",
+        zone=zone,
+        zones=time_zones(),
+        hours=hours_for_viewer(policy, zone, today),
+        targets=target_table(policy),
+        tiers=list(Tier),
+        shows_gold_line=entitlement.has_gold_agreement(current_user)
+        or entitlement.can_work_cases(current_user),
+        gold_phone=current_app.config["GOLD_SUPPORT_PHONE"],
+        today=today,
+    )

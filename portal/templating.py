@@ -1,0 +1,87 @@
+"""What every template can use: navigation by role, time-zone aware dates, permissions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request, url_for
+from flask_login import current_user
+
+from portal.accounts import entitlement
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: str
+    visible: Any  # a callable taking the user
+
+    def is_current(self) -> bool:
+        return request.endpoint is not None and (
+            request.endpoint == self.endpoint
+            or request.endpoint.split(".")[0] == self.endpoint.split(".")[0]
+        )
+
+
+def _everyone(user: Any) -> bool:
+    return True
+
+
+MAIN_NAV = [
+    NavItem("kb.search", "Knowledge base", _everyone),
+    NavItem("docs.index", "Documentation", _everyone),
+    NavItem("forums.index", "Forums", _everyone),
+    NavItem("ideas.index", "Ideas", _everyone),
+    NavItem("cases.index", "Cases", lambda u: bool(entitlement.filing_organisations(u))),
+    NavItem("licenses.index", "Licenses", entitlement.is_license_admin),
+    NavItem("staff.queue", "Queue", entitlement.can_work_cases),
+    NavItem("staff.dashboard", "Dashboard", entitlement.can_manage_escalations),
+    NavItem("admin.index", "Administration", entitlement.can_administer),
+    NavItem("pages.support", "Support offerings", _everyone),
+]
+
+
+def has_endpoint(endpoint: str) -> bool:
+    return endpoint in current_app.view_functions
+
+
+def navigation() -> list[NavItem]:
+    """The menu for the current person, listing only features this build serves."""
+    return [item for item in MAIN_NAV if has_endpoint(item.endpoint) and item.visible(current_user)]
+
+
+def viewer_zone() -> ZoneInfo:
+    zone = getattr(current_user, "timezone", None) if current_user.is_authenticated else None
+    try:
+        return ZoneInfo(zone or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def localtime(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M %Z") -> str:
+    """A moment shown in the viewer's own time zone."""
+    if value is None:
+        return ""
+    return value.astimezone(viewer_zone()).strftime(fmt)
+
+
+def isotime(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["isotime"] = isotime
+    app.jinja_env.globals["has_endpoint"] = has_endpoint
+    app.jinja_env.globals["can"] = entitlement
+
+    @app.context_processor
+    def portal_globals() -> dict[str, Any]:
+        return {
+            "navigation": navigation,
+            "vendor_name": current_app.config["VENDOR_NAME"],
+            "static_url": lambda name: url_for("static", filename=name),
+        }

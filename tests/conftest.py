@@ -1,0 +1,175 @@
+"""Shared fixtures: a fresh app and database per test, a client, a CLI runner, people of each role.
+
+The database is a real SQLite file, or the PostgreSQL database named by
+PORTAL_TEST_DATABASE_URL (CI runs the suite on both).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+
+from portal import create_app
+from portal.accounts import service as accounts
+from portal.extensions import db, limiter
+from portal.models import ContactKind, Organisation, Role, User
+
+PASSWORD = "correct-horse-battery"
+POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if POSTGRES_URL:
+        return POSTGRES_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.db'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Build the schema once per run; each test then starts from empty tables."""
+    app = create_app(_config(database_url, tmp_path_factory.mktemp("schema")))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+
+
+def _config(database_url: str, folder: Path) -> dict[str, object]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INDEX_DIR": str(folder / "index"),
+        "UPLOAD_DIR": str(folder / "uploads"),
+        "MAIL_DIR": str(folder / "mail"),
+        "MAIL_BACKEND": "file",
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": "portal.test",
+        "BASE_URL": "http://portal.test",
+    }
+
+
+def _empty_tables() -> None:
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    """Override in a test module to change settings for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(
+    database_url: str, _schema: None, tmp_path: Path, app_config: dict[str, object]
+) -> Iterator[Flask]:
+    config = _config(database_url, tmp_path) | app_config
+    app = create_app(config)
+    with app.app_context():
+        _empty_tables()
+        if app.config["RATELIMIT_ENABLED"]:
+            limiter.reset()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+def make_user(
+    email: str = "someone@example.com",
+    role: Role = Role.EVALUATION,
+    name: str = "Sam Someone",
+    password: str = PASSWORD,
+) -> User:
+    user = accounts.create_user(email, name, password, role=role)
+    db.session.commit()
+    return user
+
+
+def make_organisation(
+    name: str = "Northwind Hosting",
+    tier: str = "base",
+    starts_on: date = date(2026, 1, 1),
+    ends_on: date = date(2026, 12, 31),
+) -> Organisation:
+    organisation = accounts.create_organisation(name)
+    accounts.add_agreement(organisation, tier, starts_on, ends_on)
+    db.session.commit()
+    return organisation
+
+
+def make_contact(
+    organisation: Organisation,
+    email: str = "contact@northwind.example.com",
+    kinds: tuple[ContactKind, ...] = (ContactKind.SUPPORT_ADMIN,),
+) -> User:
+    user = make_user(email, role=Role.CUSTOMER, name="Casey Contact")
+    for kind in kinds:
+        accounts.grant_contact_role(user, organisation, kind)
+    db.session.commit()
+    return user
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, email: str, password: str = PASSWORD):  # noqa: ANN201 - a test response
+        return self._client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):  # noqa: ANN201
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+REQUIRE_POSTGRES = os.environ.get("PORTAL_REQUIRE_POSTGRES") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgres: needs PostgreSQL (runs on CI's PostgreSQL leg)")
+    if REQUIRE_POSTGRES and not POSTGRES_URL:
+        raise pytest.UsageError("PORTAL_REQUIRE_POSTGRES=1 but PORTAL_TEST_DATABASE_URL is unset")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if POSTGRES_URL:
+        return
+    skip = pytest.mark.skip(reason="PostgreSQL only: set PORTAL_TEST_DATABASE_URL to run it")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
+    database = "PostgreSQL" if POSTGRES_URL else "SQLite"
+    skipped = len(terminalreporter.stats.get("skipped", []))
+    terminalreporter.write_line(f"Database under test: {database}; {skipped} test(s) skipped.")

