@@ -10,7 +10,9 @@ from portal.models.accounts import (
     User,
 )
 from portal.models.jobs import Job, OutgoingMail
+from portal.models.licenses import LicenseKey, RenewalRequest
 from portal.models.partners import Partner
+from portal.models.settings import PolicyRecord
 
 __all__ = [
     "Agreement",
@@ -18,9 +20,12 @@ __all__ = [
     "ContactKind",
     "ContactRole",
     "Job",
+    "LicenseKey",
     "Organisation",
     "OutgoingMail",
     "Partner",
+    "PolicyRecord",
+    "RenewalRequest",
     "Role",
     "User",
 ]

@@ -1,16 +1,47 @@
-"""The support policy in force, and the offerings page built from it."""
+"""The support policy in force, its history, and the offerings page built from it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask import g, has_app_context
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import PolicyRecord, User
 from portal.policy import DEFAULT_POLICY, Severity, SupportPolicy, Tier, load_zone
 
 
 def current_policy() -> SupportPolicy:
-    """The response-target table and business hours every page and the SLA engine read."""
-    return DEFAULT_POLICY
+    """The response-target table and business hours every page and the SLA engine read.
+
+    The newest saved version wins; with none saved, the programme's defaults apply. Read once
+    per request or job.
+    """
+    if has_app_context() and "support_policy" in g:
+        return g.support_policy
+    record = db.session.scalar(select(PolicyRecord).order_by(PolicyRecord.id.desc()).limit(1))
+    policy = SupportPolicy.from_dict(record.data) if record else DEFAULT_POLICY
+    if has_app_context():
+        g.support_policy = policy
+    return policy
+
+
+def save_policy(policy: SupportPolicy, user: User | None, note: str = "") -> PolicyRecord:
+    """Put a new version of the policy in force; earlier versions stay as history."""
+    record = PolicyRecord(data=policy.to_dict(), created_by=user, note=note.strip()[:300])
+    db.session.add(record)
+    db.session.flush()
+    if has_app_context():
+        g.support_policy = policy
+    return record
+
+
+def policy_history(limit: int = 20) -> list[PolicyRecord]:
+    return list(
+        db.session.scalars(select(PolicyRecord).order_by(PolicyRecord.id.desc()).limit(limit))
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Administration: organisations and agreements, people and roles, the SLA table, partners."""

@@ -1,0 +1,1 @@
+"""What License Administrators see: agreements, license keys, renewal dates and requests."""
