@@ -173,3 +173,45 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
     database = "PostgreSQL" if POSTGRES_URL else "SQLite"
     skipped = len(terminalreporter.stats.get("skipped", []))
     terminalreporter.write_line(f"Database under test: {database}; {skipped} test(s) skipped.")
+
+
+class SmtpSink:
+    """A real SMTP server on 127.0.0.1 that keeps what it receives; stop() and start() it
+    to play a mail server going down and coming back on the same port."""
+
+    def __init__(self) -> None:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port: int = probe.getsockname()[1]
+        self.host = "127.0.0.1"
+        self.messages: list = []  # email.message.EmailMessage, in arrival order
+        self._controller = None
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001 - aiosmtpd
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        if self._controller is None:
+            self._controller = Controller(self, hostname=self.host, port=self.port)
+            self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    """A running SMTP server: `.port` to point MAIL_PORT at, `.messages` it received."""
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()

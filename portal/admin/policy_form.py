@@ -45,7 +45,7 @@ def _holidays(text: str, errors: dict[str, str], key: str) -> frozenset[date]:
 
 
 def policy_from_form(form: Mapping[str, str], current: SupportPolicy) -> SupportPolicy:
-    """Read hours, holidays and targets from the form; raise PolicyFormError listing each problem."""
+    """Read hours, holidays and targets from the form; PolicyFormError lists every problem."""
     errors: dict[str, str] = {}
     hours: dict[Tier, BusinessHours] = {}
     for tier in Tier:
