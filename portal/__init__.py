@@ -70,12 +70,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.licenses.views import bp as licenses_bp
     from portal.pages.views import bp as pages_bp
     from portal.partners.views import bp as partners_bp
+    from portal.releases.views import bp as releases_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(partners_bp)
     app.register_blueprint(licenses_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(releases_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies

@@ -109,6 +109,10 @@ def can_set_idea_status(user: Any) -> bool:
     return _role(user) in (Role.PRODUCT_MANAGER, Role.ADMIN)
 
 
+def can_manage_releases(user: Any) -> bool:
+    return _role(user) in (Role.ADMIN, Role.MANAGER, Role.PRODUCT_MANAGER)
+
+
 def can_administer(user: Any) -> bool:
     return _role(user) is Role.ADMIN
 

@@ -76,6 +76,7 @@ DEMO_PEOPLE: list[tuple[str, str, Role, str | None, tuple[ContactKind, ...], str
 DEMO_SEEDERS: list[str] = [
     "portal.partners.service:seed_demo_partners",
     "portal.licenses.service:seed_demo_licenses",
+    "portal.releases.service:seed_demo_releases",
 ]
 
 

@@ -12,6 +12,7 @@ from portal.models.accounts import (
 from portal.models.jobs import Job, OutgoingMail
 from portal.models.licenses import LicenseKey, RenewalRequest
 from portal.models.partners import Partner
+from portal.models.releases import Release, ReleaseKind
 from portal.models.settings import PolicyRecord
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "OutgoingMail",
     "Partner",
     "PolicyRecord",
+    "Release",
+    "ReleaseKind",
     "RenewalRequest",
     "Role",
     "User",

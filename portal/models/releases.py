@@ -1,0 +1,51 @@
+"""Product releases and the bugs each one fixes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.accounts import User
+from portal.models.types import UTCDateTime, utcnow
+
+
+class ReleaseKind(StrEnum):
+    """The three release mechanisms of the update policy."""
+
+    HOTFIX = "hotfix"
+    MINOR = "minor"
+    MAJOR = "major"
+
+    @property
+    def label(self) -> str:
+        return {"hotfix": "Patch or hotfix", "minor": "Minor release", "major": "Major release"}[
+            self.value
+        ]
+
+
+class Release(db.Model):
+    __tablename__ = "releases"
+    __table_args__ = (UniqueConstraint("product", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product: Mapped[str] = mapped_column(String(80))
+    version: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(10))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    fixes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    production: Mapped[bool] = mapped_column(default=False)
+    released_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    production_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    created_by: Mapped[User | None] = relationship("User")
+
+    @property
+    def kind_enum(self) -> ReleaseKind:
+        return ReleaseKind(self.kind)

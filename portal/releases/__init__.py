@@ -1,0 +1,1 @@
+"""Release notes: patches, minor and major releases, and the bugs they fix."""

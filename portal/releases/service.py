@@ -1,0 +1,170 @@
+"""Recording releases; publishing a production release announces the bugs it fixes.
+
+Cases waiting for a bug fix listen to `production_release_published` (a blinker signal), so
+this module knows nothing about cases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from blinker import Namespace
+from flask import current_app
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Release, ReleaseKind, User
+from portal.models.types import utcnow
+
+signals = Namespace()
+# Sent inside the transaction that first marks a release as production: sender is the Release.
+production_release_published = signals.signal("production-release-published")
+
+VERSION_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-+_ ]{0,39}$")
+BUG_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_.#]{0,39}$")
+MAX_NOTES = 100_000
+
+
+class ReleaseError(ValueError):
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def parse_fixes(value: str | Iterable[Any]) -> list[str]:
+    """Bug tracking numbers from a list or from text separated by commas, spaces or lines."""
+    items = re.split(r"[\s,;]+", value) if isinstance(value, str) else list(value)
+    fixes: list[str] = []
+    for item in items:
+        if not isinstance(item, str | int) or isinstance(item, bool):
+            raise ReleaseError("Bug numbers must be text or numbers.", "fixes")
+        bug = str(item).strip()
+        if not bug:
+            continue
+        if not BUG_PATTERN.match(bug):
+            raise ReleaseError(f"{bug[:40]!r} is not a bug tracking number.", "fixes")
+        if bug not in fixes:
+            fixes.append(bug)
+    if len(fixes) > 500:
+        raise ReleaseError("A release can list at most 500 bugs.", "fixes")
+    return fixes
+
+
+def list_releases(product: str | None = None) -> list[Release]:
+    query = select(Release).order_by(Release.released_on.desc(), Release.id.desc())
+    if product:
+        query = query.where(Release.product == product)
+    return list(db.session.scalars(query))
+
+
+def find_release(product: str, version: str) -> Release | None:
+    return db.session.scalar(
+        select(Release).where(Release.product == product, Release.version == version)
+    )
+
+
+def save_release(release: Release | None, data: Mapping[str, Any], user: User | None) -> Release:
+    """Create or update a release from checked values; the first time it becomes production,
+    the signal tells whoever waits for its fixes."""
+    product = str(data.get("product") or current_app.config["VENDOR_PRODUCTS"][0]).strip()
+    if product not in current_app.config["VENDOR_PRODUCTS"]:
+        raise ReleaseError(f"Unknown product {product[:80]!r}.", "product")
+    version = str(data.get("version") or "").strip()
+    if not VERSION_PATTERN.match(version):
+        raise ReleaseError(
+            "Give a version such as 4.1.2 (letters, digits, dots, dashes).", "version"
+        )
+    try:
+        kind = ReleaseKind(str(data.get("kind") or "").strip().lower().replace("patch", "hotfix"))
+    except ValueError as error:
+        raise ReleaseError("The kind must be hotfix, minor or major.", "kind") from error
+    notes = data.get("notes") or ""
+    if not isinstance(notes, str) or len(notes) > MAX_NOTES:
+        raise ReleaseError("Release notes must be text of at most 100,000 characters.", "notes")
+    production = data.get("production", False)
+    if not isinstance(production, bool):
+        raise ReleaseError("'production' must be true or false.", "production")
+    released_on = data.get("released_on") or date.today().isoformat()
+    try:
+        released = date.fromisoformat(str(released_on))
+    except ValueError as error:
+        raise ReleaseError("The release date must look like 2026-11-25.", "released_on") from error
+    clash = find_release(product, version)
+    if clash is not None and clash is not release:
+        raise ReleaseError(f"{product} {version} is already recorded.", "version")
+    release = release or Release(created_by=user)
+    was_production = bool(release.production)
+    release.product, release.version, release.kind = product, version, kind.value
+    release.notes = notes
+    release.fixes = parse_fixes(data.get("fixes") or [])
+    release.production = production
+    release.released_on = released
+    release.updated_at = utcnow()
+    db.session.add(release)
+    db.session.flush()
+    if production and not was_production:
+        release.production_at = utcnow()
+        production_release_published.send(release)
+    return release
+
+
+def seed_demo_releases() -> str:
+    """A short release history for the demo products; existing releases are kept."""
+    history = [
+        (
+            "XenServer",
+            "4.0.1",
+            "minor",
+            "2007-09-10",
+            ["CA-10231", "CA-10502"],
+            "Cumulative update for 4.0: fixes NFS storage repositories that stayed detached after a "
+            "host reboot, and corrects the memory shown for Windows guests in XenCenter.",
+        ),
+        (
+            "XenServer",
+            "4.0.1-hotfix1",
+            "hotfix",
+            "2007-10-02",
+            ["CA-11020"],
+            "Fixes hosts that stopped responding when an iSCSI target dropped its session under load.",
+        ),
+        (
+            "XenServer",
+            "4.1.0",
+            "major",
+            "2008-03-04",
+            ["CA-11311", "CA-11790", "CA-12004"],
+            "Adds resource-pool improvements, VLAN support for guest networks and faster XenMotion. "
+            "A 4.0 license key does not work with 4.1; request a new key before upgrading.",
+        ),
+        (
+            "XenCenter",
+            "4.1.0",
+            "major",
+            "2008-03-04",
+            ["CA-11855"],
+            "Console for the 4.1 release, with pool-wide performance graphs.",
+        ),
+    ]
+    added = 0
+    for product, version, kind, released, fixes, notes in history:
+        if find_release(product, version):
+            continue
+        db.session.add(
+            Release(
+                product=product,
+                version=version,
+                kind=kind,
+                notes=notes,
+                fixes=fixes,
+                production=True,
+                released_on=date.fromisoformat(released),
+                production_at=utcnow(),
+            )
+        )
+        added += 1
+    db.session.flush()
+    return f"releases: {added} added"
