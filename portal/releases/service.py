@@ -120,8 +120,8 @@ def seed_demo_releases() -> str:
             "minor",
             "2007-09-10",
             ["CA-10231", "CA-10502"],
-            "Cumulative update for 4.0: fixes NFS storage repositories that stayed detached after a "
-            "host reboot, and corrects the memory shown for Windows guests in XenCenter.",
+            "Cumulative update for 4.0: fixes NFS storage repositories that stayed detached "
+            "after a host reboot, and corrects the memory shown for Windows guests in XenCenter.",
         ),
         (
             "XenServer",
@@ -129,7 +129,8 @@ def seed_demo_releases() -> str:
             "hotfix",
             "2007-10-02",
             ["CA-11020"],
-            "Fixes hosts that stopped responding when an iSCSI target dropped its session under load.",
+            "Fixes hosts that stopped responding when an iSCSI target dropped its session "
+            "under load.",
         ),
         (
             "XenServer",
@@ -137,8 +138,8 @@ def seed_demo_releases() -> str:
             "major",
             "2008-03-04",
             ["CA-11311", "CA-11790", "CA-12004"],
-            "Adds resource-pool improvements, VLAN support for guest networks and faster XenMotion. "
-            "A 4.0 license key does not work with 4.1; request a new key before upgrading.",
+            "Adds resource-pool improvements, VLAN support for guest networks and faster "
+            "XenMotion. A 4.0 license key does not work with 4.1; request a new key before upgrading.",
         ),
         (
             "XenCenter",
