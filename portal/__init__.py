@@ -67,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api import bp as api_bp
     from portal.auth.views import bp as auth_bp
     from portal.cases.views import bp as cases_bp
+    from portal.docs.views import bp as docs_bp
     from portal.licenses.views import bp as licenses_bp
     from portal.pages.views import bp as pages_bp
     from portal.partners.views import bp as partners_bp
@@ -78,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(licenses_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(releases_bp)
+    app.register_blueprint(docs_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies

@@ -6,15 +6,10 @@ from flask import Flask
 
 from portal.cli.accounts import orgs_cli, users_cli
 from portal.cli.demo import demo_cli
+from portal.docs.cli import docs_cli
+from portal.jobs.cli import jobs_cli
 
 
 def register_cli(app: Flask) -> None:
-    try:
-        from portal.jobs.cli import jobs_cli  # TEMPORARY
-    except ImportError:
-        jobs_cli = None
-
-    for group in (users_cli, orgs_cli, demo_cli, jobs_cli):
-        if group is None:
-            continue
+    for group in (users_cli, orgs_cli, demo_cli, jobs_cli, docs_cli):
         app.cli.add_command(group)

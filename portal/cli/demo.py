@@ -77,6 +77,7 @@ DEMO_SEEDERS: list[str] = [
     "portal.partners.service:seed_demo_partners",
     "portal.licenses.service:seed_demo_licenses",
     "portal.releases.service:seed_demo_releases",
+    "portal.docs.service:seed_demo_docs",
 ]
 
 

@@ -9,6 +9,7 @@ from portal.models.accounts import (
     Role,
     User,
 )
+from portal.models.docs import DocPage
 from portal.models.jobs import Job, OutgoingMail
 from portal.models.licenses import LicenseKey, RenewalRequest
 from portal.models.partners import Partner
@@ -20,6 +21,7 @@ __all__ = [
     "ApiToken",
     "ContactKind",
     "ContactRole",
+    "DocPage",
     "Job",
     "LicenseKey",
     "Organisation",

@@ -1,0 +1,1 @@
+"""Product documentation: guides of Markdown pages that KB engineers maintain."""

@@ -1,0 +1,80 @@
+"""/docs/: product documentation for everyone; editing for KB engineers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+
+from portal.accounts import entitlement
+from portal.docs import service
+from portal.extensions import db
+from portal.markdown import render_markdown
+
+bp = Blueprint("docs", __name__, url_prefix="/docs")
+
+
+@bp.route("/")
+def index() -> str:
+    editor = entitlement.can_publish_articles(current_user)
+    return render_template(
+        "docs/index.html", guides=service.guides(include_drafts=editor), can_edit=editor
+    )
+
+
+@bp.route("/<slug>")
+def page(slug: str) -> str:
+    editor = entitlement.can_publish_articles(current_user)
+    doc = service.find_page(slug, include_drafts=editor) or abort(404)
+    previous, following = service.neighbours(doc)
+    return render_template(
+        "docs/page.html",
+        doc=doc,
+        body=render_markdown(doc.body),
+        previous=previous,
+        following=following,
+        can_edit=editor,
+    )
+
+
+@bp.route("/preview", methods=["POST"])
+def preview() -> Markup:
+    """The HTMX live preview beside the editor."""
+    if not entitlement.can_publish_articles(current_user):
+        abort(403)
+    return render_markdown(request.form.get("body", "")[: service.MAX_BODY])
+
+
+def _form_data() -> dict[str, object]:
+    form = request.form
+    return {
+        name: form.get(name, "")
+        for name in ("slug", "title", "product", "guide", "version", "summary", "order", "body")
+    } | {"published": form.get("published") == "on"}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+def edit(slug: str | None = None) -> Response | tuple[str, int]:
+    if not entitlement.can_publish_articles(current_user):
+        abort(403)
+    doc = (service.find_page(slug, include_drafts=True) or abort(404)) if slug else None
+    error = None
+    if request.method == "POST":
+        try:
+            saved = service.save_page(doc, _form_data(), current_user)
+        except service.DocError as problem:
+            db.session.rollback()
+            error = problem
+        else:
+            db.session.commit()
+            flash(f"“{saved.title}” is saved.", "success")
+            return redirect(url_for("docs.page", slug=saved.slug))
+    return render_template(
+        "docs/edit.html",
+        doc=doc,
+        error=error,
+        products=current_app.config["VENDOR_PRODUCTS"],
+        form=request.form if request.method == "POST" else None,
+    ), 400 if error else 200
