@@ -12,7 +12,7 @@ def test_register_log_in_and_change_time_zone(page):
     assert_accessible(page)
     page.get_by_label("Email").fill("journey@example.com")
     page.get_by_label("Your name").fill("Jo Journey")
-    page.get_by_label("Password").fill("a-long-journey-passphrase")
+    page.get_by_label("Password").fill("silver-lantern-harbour")
     page.get_by_role("button", name="Create account").click()
     page.get_by_text("Your evaluation account is ready").wait_for()
 
@@ -22,7 +22,7 @@ def test_register_log_in_and_change_time_zone(page):
     page.get_by_role("link", name="Log in").click()
     assert_accessible(page)
     page.get_by_label("Email").fill("journey@example.com")
-    page.get_by_label("Password").fill("a-long-journey-passphrase")
+    page.get_by_label("Password").fill("silver-lantern-harbour")
     page.get_by_role("button", name="Log in").click()
     page.get_by_text("Welcome back, Jo Journey").wait_for()
 
