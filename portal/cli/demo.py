@@ -139,6 +139,7 @@ def seed() -> None:
         if agreement is None:
             click.echo(f"warning: {name} has no agreement in force today", err=True)
     click.echo(f"Demo accounts (password {DEMO_PASSWORD!r}):")
-    for email, _name, role, org_name, _kinds, _zone in DEMO_PEOPLE:
+    for email, _name, role, org_name, kinds, _zone in DEMO_PEOPLE:
+        who = " and ".join(kind.label for kind in kinds) if kinds else role.label
         where = f", {org_name}" if org_name else ""
-        click.echo(f"  {email:32} {role.label}{where}")
+        click.echo(f"  {email:32} {who}{where}")
