@@ -178,7 +178,14 @@ def _profile_form() -> ProfileForm:
 
 
 def _render_account(profile: ProfileForm, password: ChangePasswordForm, status: int = 200):  # noqa: ANN202
-    return render_template("auth/account.html", profile=profile, password=password), status
+    from portal.surveys.service import pending_invitations
+
+    return render_template(
+        "auth/account.html",
+        profile=profile,
+        password=password,
+        invitations=pending_invitations(current_user),
+    ), status
 
 
 @bp.route("/account/", methods=["GET", "POST"])

@@ -1,0 +1,1 @@
+"""Customer satisfaction surveys: after each closed case, and twice a year to every contact."""
