@@ -72,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.pages.views import bp as pages_bp
     from portal.partners.views import bp as partners_bp
     from portal.releases.views import bp as releases_bp
+    from portal.staff.views import bp as staff_bp
     from portal.surveys.views import bp as surveys_bp
 
     app.register_blueprint(pages_bp)
@@ -82,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(releases_bp)
     app.register_blueprint(docs_bp)
     app.register_blueprint(surveys_bp)
+    app.register_blueprint(staff_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies

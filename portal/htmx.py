@@ -16,7 +16,7 @@ def is_htmx_request() -> bool:
     )
 
 
-def render(page: str, fragment: str, status: int = 200, **context: Any) -> Response:
+def render(page: str, fragment: str, /, status: int = 200, **context: Any) -> Response:
     template = fragment if is_htmx_request() else page
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")  # caches must not mix page and fragment

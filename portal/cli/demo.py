@@ -78,6 +78,7 @@ DEMO_SEEDERS: list[str] = [
     "portal.licenses.service:seed_demo_licenses",
     "portal.releases.service:seed_demo_releases",
     "portal.docs.service:seed_demo_docs",
+    "portal.staff.profiles:seed_demo_profiles",
 ]
 
 

@@ -9,19 +9,58 @@ from portal.models.accounts import (
     Role,
     User,
 )
+from portal.models.cases import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseMessage,
+    CaseNumberCounter,
+    CaseStatus,
+    Channel,
+    Deflection,
+)
 from portal.models.docs import DocPage
+from portal.models.forums import Category, Post, PostRevision, Report, Topic, TopicWatch
+from portal.models.ideas import Idea, IdeaStatus, IdeaVote, SuggestionTermsAcceptance
 from portal.models.jobs import Job, OutgoingMail
+from portal.models.kb import Article, ArticleRating, ArticleRevision, ArticleStatus
 from portal.models.licenses import LicenseKey, RenewalRequest
 from portal.models.partners import Partner
 from portal.models.releases import Release, ReleaseKind
+from portal.models.search import SearchChange
 from portal.models.settings import PolicyRecord
+from portal.models.staff import StaffProfile
+from portal.models.surveys import SurveyAnswer, SurveyCampaign, SurveyInvitation
 
 __all__ = [
+    "Article",
+    "ArticleRating",
+    "ArticleRevision",
+    "ArticleStatus",
+    "SearchChange",
     "Agreement",
+    "Attachment",
+    "Case",
+    "CaseEvent",
+    "CaseMessage",
+    "CaseNumberCounter",
+    "CaseStatus",
+    "Channel",
+    "Deflection",
     "ApiToken",
     "ContactKind",
     "ContactRole",
+    "Category",
     "DocPage",
+    "Idea",
+    "IdeaStatus",
+    "IdeaVote",
+    "Post",
+    "PostRevision",
+    "Report",
+    "SuggestionTermsAcceptance",
+    "Topic",
+    "TopicWatch",
     "Job",
     "LicenseKey",
     "Organisation",
@@ -31,6 +70,10 @@ __all__ = [
     "Release",
     "ReleaseKind",
     "RenewalRequest",
+    "StaffProfile",
+    "SurveyAnswer",
+    "SurveyCampaign",
+    "SurveyInvitation",
     "Role",
     "User",
 ]

@@ -1,0 +1,1 @@
+"""The staff workspace: the queue by SLA, dashboards and staff profiles."""

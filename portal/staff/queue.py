@@ -1,0 +1,180 @@
+"""The staff queue: open cases in response-due order, flagged when at risk or breached.
+
+A page of the queue costs a fixed number of SQL statements however long it is: one count, one
+select joined to owner and organisation; SLA flags are computed in Python from the policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from portal.extensions import db
+from portal.models import Case, CaseStatus, StaffProfile, User
+from portal.models.types import utcnow
+from portal.offerings.service import current_policy
+from portal.policy import Severity, SlaStatus, Tier, sla_status
+
+VIEWS = {
+    "unassigned": "Unassigned",
+    "mine": "Mine",
+    "team": "My team's",
+    "all": "All open",
+}
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    view: str = "unassigned"
+    tier: str = ""
+    severity: str = ""
+    status: str = ""
+    product: str = ""
+    owner: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: dict[str, str], default_view: str) -> QueueFilters:
+        """Read filters from the query string, ignoring values that are not offered."""
+        view = args.get("view", default_view)
+        page = args.get("page", "1")
+        return cls(
+            view=view if view in VIEWS else default_view,
+            tier=args.get("tier", "") if args.get("tier") in {t.value for t in Tier} else "",
+            severity=args.get("severity", "")
+            if args.get("severity") in {s.value for s in Severity}
+            else "",
+            status=args.get("status", "")
+            if args.get("status") in {s.value for s in CaseStatus if s.is_open}
+            else "",
+            product=args.get("product", "")
+            if args.get("product") in current_app.config["VENDOR_PRODUCTS"]
+            else "",
+            owner=args.get("owner", "") if (args.get("owner") or "").isdigit() else "",
+            page=max(int(page), 1) if page.isdigit() else 1,
+        )
+
+    def as_args(self, **changes: object) -> dict[str, object]:
+        values = {k: v for k, v in self.__dict__.items() if v} | changes
+        return {k: v for k, v in values.items() if v not in ("", None)}
+
+
+@dataclass
+class QueueRow:
+    case: Case
+    sla: SlaStatus
+    target: str
+
+
+@dataclass
+class QueuePage:
+    rows: list[QueueRow]
+    total: int
+    filters: QueueFilters
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+
+
+def _team_member_ids(user: User) -> Select:
+    team = select(StaffProfile.team).where(StaffProfile.user_id == user.id).scalar_subquery()
+    return select(StaffProfile.user_id).where(StaffProfile.team == team, StaffProfile.team != "")
+
+
+def _base_query(filters: QueueFilters, user: User) -> Select:
+    query = select(Case).where(Case.status != CaseStatus.CLOSED.value)
+    if filters.view == "unassigned":
+        query = query.where(Case.owner_id.is_(None))
+    elif filters.view == "mine":
+        query = query.where(Case.owner_id == user.id)
+    elif filters.view == "team":
+        query = query.where(
+            or_(Case.owner_id == user.id, Case.owner_id.in_(_team_member_ids(user)))
+        )
+    if filters.tier:
+        query = query.where(Case.tier == filters.tier)
+    if filters.severity:
+        query = query.where(Case.severity == filters.severity)
+    if filters.status:
+        query = query.where(Case.status == filters.status)
+    if filters.product:
+        query = query.where(Case.product == filters.product)
+    if filters.owner:
+        query = query.where(Case.owner_id == int(filters.owner))
+    return query
+
+
+def queue_page(user: User, filters: QueueFilters, now: datetime | None = None) -> QueuePage:
+    """One page of the queue for a staff member."""
+    now = now or utcnow()
+    query = _base_query(filters, user)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    # Unanswered cases first, soonest due first; then answered ones by the customer's last word.
+    awaiting_reply = case((Case.first_response_at.is_(None), 0), else_=1)
+    ordered = (
+        query.options(joinedload(Case.owner), joinedload(Case.organisation))
+        .order_by(
+            awaiting_reply,
+            Case.response_due_at.is_(None),
+            Case.response_due_at,
+            Case.last_customer_update_at.desc(),
+            Case.filed_at,
+        )
+        .limit(PAGE_SIZE)
+        .offset((filters.page - 1) * PAGE_SIZE)
+    )
+    policy = current_policy()
+    share = float(current_app.config.get("SLA_AT_RISK_SHARE", 0.25))
+    rows = []
+    for item in db.session.scalars(ordered).unique():
+        target = policy.target_for(item.tier, item.severity)
+        if item.first_response_at is not None:
+            status = SlaStatus.NO_TARGET
+        else:
+            status = sla_status(
+                item.response_due_at, now, target, policy.hours_for(item.tier), share
+            )
+        rows.append(QueueRow(item, status, target.describe()))
+    return QueuePage(rows, total, filters)
+
+
+def view_counts(user: User) -> dict[str, int]:
+    """How many open cases each view holds, in one statement."""
+    open_case = Case.status != CaseStatus.CLOSED.value
+    team_ids = _team_member_ids(user)
+    row = db.session.execute(
+        select(
+            func.count().filter(and_(open_case, Case.owner_id.is_(None))),
+            func.count().filter(and_(open_case, Case.owner_id == user.id)),
+            func.count().filter(
+                and_(open_case, or_(Case.owner_id == user.id, Case.owner_id.in_(team_ids)))
+            ),
+            func.count().filter(open_case),
+        ).select_from(Case)
+    ).one()
+    return dict(zip(VIEWS, row, strict=True))
+
+
+def staff_members() -> list[tuple[User, StaffProfile | None]]:
+    """Everyone who can own a case, with their profile, for owner filters and assignment."""
+    from portal.accounts.entitlement import SUPPORT_STAFF
+
+    people = db.session.scalars(
+        select(User)
+        .where(User.role.in_([r.value for r in SUPPORT_STAFF]), User.active.is_(True))
+        .order_by(User.name)
+    ).all()
+    profiles = {
+        p.user_id: p
+        for p in db.session.scalars(
+            select(StaffProfile).where(StaffProfile.user_id.in_([u.id for u in people]))
+        )
+    }
+    return [(person, profiles.get(person.id)) for person in people]

@@ -1,0 +1,100 @@
+"""/staff/: the queue, the managers' dashboard and staff profiles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from portal.accounts import entitlement
+from portal.charts import bar_chart, line_chart
+from portal.extensions import db
+from portal.htmx import render
+from portal.models import CaseStatus
+from portal.policy import Severity, Tier
+from portal.staff import dashboard as dashboard_service
+from portal.staff import profiles, queue
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@bp.before_request
+@login_required
+def only_staff() -> None:
+    if not current_user.is_staff:
+        abort(403)
+
+
+@bp.route("/", endpoint="queue")
+def queue_view() -> Response:
+    if not entitlement.can_work_cases(current_user):
+        abort(403)
+    default_view = "mine" if queue.view_counts(current_user)["mine"] else "unassigned"
+    filters = queue.QueueFilters.from_args(request.args.to_dict(), default_view)
+    page = queue.queue_page(current_user, filters)
+    page.counts = queue.view_counts(current_user)
+    return render(
+        "staff/queue.html",
+        "staff/_queue_table.html",
+        page=page,
+        views=queue.VIEWS,
+        tiers=list(Tier),
+        severities=list(Severity),
+        statuses=[s for s in CaseStatus if s.is_open],
+        products=current_app.config["VENDOR_PRODUCTS"],
+        staff=queue.staff_members(),
+    )
+
+
+@bp.route("/dashboard")
+def dashboard() -> str:
+    if not entitlement.can_manage_escalations(current_user):
+        abort(403)
+    data = dashboard_service.build_dashboard()
+    charts = {
+        "attainment": line_chart(
+            data.months,
+            list(data.attainment_by_tier.items()),
+            100,
+            "Share of cases answered within target, by tier and month (%)",
+        ),
+        "backlog": bar_chart(
+            data.backlog, max(max((n for _, n in data.backlog), default=0), 1), "Open cases by age"
+        ),
+        "deflections": bar_chart(
+            data.deflections_by_month,
+            max(max((n for _, n in data.deflections_by_month), default=0), 1),
+            "Filings ended by a suggested answer, by month",
+        ),
+    }
+    return render_template(
+        "staff/dashboard.html",
+        data=data,
+        charts=charts,
+        tiers=list(Tier),
+        severities=dashboard_service.TARGETED,
+    )
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+def profile() -> Response | tuple[str, int]:
+    record = profiles.profile_for(current_user)
+    error = None
+    if request.method == "POST":
+        try:
+            profiles.update_profile(
+                current_user, request.form.get("team", ""), request.form.get("skills", "")
+            )
+        except ValueError as problem:
+            db.session.rollback()
+            error = str(problem)
+        else:
+            db.session.commit()
+            flash("Your staff profile is saved.", "success")
+            return redirect(url_for("staff.profile"))
+    return render_template(
+        "staff/profile.html",
+        profile=record,
+        error=error,
+        form=request.form if request.method == "POST" else None,
+    ), (400 if error else 200)
