@@ -1,7 +1,5 @@
 from pathlib import Path
 
-import pytest
-
 from portal.docs import service
 from portal.extensions import db
 from portal.models import DocPage, Role
@@ -87,7 +85,6 @@ def test_import_upserts_and_names_broken_files(runner, tmp_path: Path):
     assert "0 added, 1 updated" in again.output
 
 
-@pytest.mark.skipif(not service.DOCS_FOLDER.is_dir(), reason="docs_content not shipped yet")
 def test_shipped_documentation_imports_cleanly(app):
     added, _updated, refused = service.import_folder(service.DOCS_FOLDER)
     assert refused == [] and added >= 10
