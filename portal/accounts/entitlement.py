@@ -73,6 +73,18 @@ def can_see_organisation_cases(user: Any, organisation: Organisation) -> bool:
     )
 
 
+def can_act_on_case_as_customer(user: Any, case: Any) -> bool:
+    """Reply, upload, escalate, confirm or reopen as the customer: the organisation's Support
+    Administrators (staff have their own tools)."""
+    role = _role(user)
+    if role is None or role in SUPPORT_STAFF:
+        return False
+    return any(
+        c.organisation_id == case.organisation_id and c.kind == ContactKind.SUPPORT_ADMIN.value
+        for c in user.contact_roles
+    )
+
+
 def can_see_licenses(user: Any, organisation: Organisation) -> bool:
     role = _role(user)
     if role is None:
@@ -97,8 +109,27 @@ def can_manage_escalations(user: Any) -> bool:
     return _role(user) in (Role.MANAGER, Role.ADMIN)
 
 
+def can_act_on_case(user: Any, case: Any) -> bool:
+    """Managers act on any case; a TSE on cases they own or that nobody owns yet."""
+    role = _role(user)
+    if role in (Role.MANAGER, Role.ADMIN):
+        return True
+    return role is Role.TSE and case.owner_id in (None, user.id)
+
+
+def can_reassign(user: Any) -> bool:
+    """Giving a case to someone else is a manager's call; a TSE can only take a case."""
+    return _role(user) in (Role.MANAGER, Role.ADMIN)
+
+
 def can_publish_articles(user: Any) -> bool:
     return _role(user) in PUBLISHERS
+
+
+def can_see_article_ratings(user: Any) -> bool:
+    """Staff see how readers rated a KB article; readers only give their own answer."""
+    role = _role(user)
+    return role is not None and role.is_staff
 
 
 def can_moderate(user: Any) -> bool:

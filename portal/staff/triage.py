@@ -1,0 +1,315 @@
+"""What support staff do to a case: take and assign it, review its severity, link a bug,
+flag a third-party product, change its status, and (managers) write action plans.
+
+Every change writes a timeline event; changes the customer can see are mailed to them.
+All functions flush, never commit, and raise CaseError with the status a caller should answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from portal.accounts import entitlement
+from portal.cases.escalation import deescalate
+from portal.cases.filing import CaseError
+from portal.cases.status import TransitionError, change_status
+from portal.cases.timeline import notify_customer, record_event
+from portal.extensions import db
+from portal.models import Case, CaseStatus, StaffProfile, User
+from portal.models.types import utcnow
+from portal.offerings.service import current_policy
+from portal.policy import Severity, recompute_due_at
+
+BUG_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_.#]{0,39}$")
+MAX_REASON = 1000
+MAX_PLAN = 20_000
+
+
+def _reason(reason: object, required: bool, what: str) -> str:
+    text = reason.strip() if isinstance(reason, str) else ""
+    if reason is not None and not isinstance(reason, str):
+        raise CaseError({"reason": "The reason must be text."})
+    if required and not text:
+        raise CaseError({"reason": f"Give a reason for {what}; the customer will see it."})
+    if len(text) > MAX_REASON:
+        raise CaseError({"reason": f"Keep the reason under {MAX_REASON} characters."})
+    return text
+
+
+def check_may_act(case: Case, actor: User) -> None:
+    if not entitlement.can_act_on_case(actor, case):
+        owner = case.owner.name if case.owner else "someone else"
+        raise CaseError(
+            f"This case belongs to {owner}; ask a support manager to reassign it.", status=403
+        )
+
+
+def assign(
+    case: Case, owner: User, actor: User, reason: object = "", *, now: datetime | None = None
+) -> bool:
+    """Make ``owner`` the case's one owner; False if they already are.
+
+    A TSE may take an unowned case; giving a case to someone else, or taking it from its
+    owner, is a manager's reassignment and needs a reason the customer is told.
+    """
+    now = now or utcnow()
+    if not entitlement.can_work_cases(owner) or not owner.active:
+        raise CaseError({"owner": f"{owner.email} is not a support engineer who can own cases."})
+    if case.is_closed:
+        raise CaseError("Reopen the case before changing its owner.", status=409)
+    if case.owner_id == owner.id:
+        return False
+    reassigning = case.owner_id is not None
+    if (reassigning or owner.id != actor.id) and not entitlement.can_reassign(actor):
+        raise CaseError(
+            "Only support managers assign cases to others or reassign them.", status=403
+        )
+    text = _reason(reason, reassigning, "the reassignment")
+    previous = case.owner
+    case.owner = owner
+    case.updated_at = now
+    record_event(
+        case,
+        "assigned",
+        actor,
+        {"owner": owner.name, "previous": previous.name if previous else None, "reason": text},
+        now=now,
+    )
+    if case.status == CaseStatus.NEW.value:
+        change_status(case, CaseStatus.ASSIGNED, actor, now=now)
+    headline = f"{owner.name} now owns your case"
+    details = f"{owner.name} is the support engineer for this case (working in {owner.timezone})."
+    if text:
+        details += f" Reason for the change: {text}"
+    notify_customer(case, headline, actor=actor, details=details)
+    return True
+
+
+def change_severity(
+    case: Case, severity: object, actor: User, reason: object, *, now: datetime | None = None
+) -> bool:
+    """Review the severity; the due time is recomputed from the filing time, so business
+    time already spent still counts. False if unchanged."""
+    check_may_act(case, actor)
+    try:
+        new = Severity.parse(str(severity))
+    except ValueError as error:
+        raise CaseError({"severity": "Choose a severity from P1 to P5."}) from error
+    if new.value == case.severity:
+        return False
+    text = _reason(reason, True, "the severity change")
+    now = now or utcnow()
+    old = case.severity
+    case.severity = new.value
+    if case.first_response_at is None:
+        case.response_due_at = recompute_due_at(case.filed_at, case.tier, new, current_policy())
+    case.updated_at = now
+    record_event(case, "severity", actor, {"from": old, "to": new.value, "reason": text}, now=now)
+    notify_customer(
+        case,
+        f"Severity changed from {old} to {new.value}",
+        actor=actor,
+        details=f"{new.value} ({new.label}): {new.definition} Reason: {text}",
+    )
+    return True
+
+
+def set_bug(case: Case, bug_id: object, actor: User, *, now: datetime | None = None) -> bool:
+    """Link the bug tracking number; an empty value removes the link."""
+    check_may_act(case, actor)
+    if bug_id is not None and not isinstance(bug_id, str):
+        raise CaseError({"bug_id": "The bug tracking number must be text."})
+    value = (bug_id or "").strip() or None
+    if value is not None and not BUG_PATTERN.match(value):
+        raise CaseError({"bug_id": "Use the bug tracker's number, such as CA-12345."})
+    if value == case.bug_id:
+        return False
+    now = now or utcnow()
+    case.bug_id = value
+    case.updated_at = now
+    record_event(case, "bug", actor, {"bug_id": value}, now=now)
+    if value:
+        notify_customer(
+            case,
+            f"Your case is linked to bug {value}",
+            actor=actor,
+            details=(
+                "Our engineers have confirmed a product bug. The case stays open until a "
+                "production release fixes it, and we will tell you when that release ships."
+            ),
+        )
+    return True
+
+
+def set_third_party(
+    case: Case, flag: object, vendor: object, actor: User, *, now: datetime | None = None
+) -> bool:
+    """Mark the problem as lying in another vendor's hardware or software, and say whose."""
+    check_may_act(case, actor)
+    if not isinstance(flag, bool):
+        raise CaseError({"third_party": "'third_party' must be true or false."})
+    name = vendor.strip()[:120] if isinstance(vendor, str) else ""
+    if flag == case.third_party and (name or None) == case.third_party_vendor:
+        return False
+    now = now or utcnow()
+    case.third_party = flag
+    case.third_party_vendor = name or None
+    case.updated_at = now
+    record_event(case, "third_party", actor, {"third_party": flag, "vendor": name}, now=now)
+    if flag:
+        whose = name or "another vendor"
+        notify_customer(
+            case,
+            f"The problem appears to be in {whose}'s product",
+            actor=actor,
+            details=(
+                f"Our analysis points to hardware or software from {whose}. Please open a "
+                "case with their support team as well; we will keep helping you isolate "
+                "the problem and share what we found."
+            ),
+        )
+    return True
+
+
+def set_status(
+    case: Case, status: object, actor: User, reason: object = "", *, now: datetime | None = None
+) -> bool:
+    check_may_act(case, actor)
+    try:
+        target = CaseStatus(str(status))
+    except ValueError as error:
+        allowed = ", ".join(s.value for s in CaseStatus)
+        raise CaseError({"status": f"Unknown status; use one of {allowed}."}) from error
+    if target is CaseStatus.AWAITING_BUG_FIX and not case.bug_id:
+        raise CaseError({"status": "Link a bug tracking number before waiting for its fix."})
+    text = _reason(reason, False, "the status change")
+    try:
+        event = change_status(case, target, actor, reason=text, now=now)
+    except TransitionError as error:
+        raise CaseError({"status": str(error)}, status=409) from error
+    if event is not None:
+        notify_customer(case, f"Your case is now {target.label.lower()}", actor=actor, details=text)
+    return event is not None
+
+
+def write_action_plan(
+    case: Case, body: object, due_at: object, actor: User, *, now: datetime | None = None
+) -> None:
+    """A manager's plan for an escalated case, with the date it should be done by."""
+    if not entitlement.can_manage_escalations(actor):
+        raise CaseError("Only support managers write action plans.", status=403)
+    if not case.escalated:
+        raise CaseError("Action plans belong to escalated cases; this one is not.", status=409)
+    if not isinstance(body, str) or not body.strip():
+        raise CaseError({"body": "Write the action plan."})
+    if len(body) > MAX_PLAN:
+        raise CaseError({"body": f"Keep the plan under {MAX_PLAN:,} characters."})
+    due = parse_due(due_at)
+    now = now or utcnow()
+    if due <= now:
+        raise CaseError({"due_at": "The plan's due date must be in the future."})
+    case.action_plan = body.strip()
+    case.action_plan_due_at = due
+    case.updated_at = now
+    record_event(case, "action_plan", actor, {"due_at": due.isoformat()}, now=now)
+    notify_customer(
+        case,
+        "A support manager has written an action plan",
+        actor=actor,
+        details=f"{case.action_plan}\n\nPlanned completion: {due:%d %B %Y, %H:%M} UTC.",
+    )
+
+
+def end_escalation(case: Case, actor: User, reason: object) -> bool:
+    if not entitlement.can_manage_escalations(actor):
+        raise CaseError("Only support managers end escalations.", status=403)
+    return deescalate(case, actor, reason=_reason(reason, True, "ending the escalation"))
+
+
+def parse_due(value: object) -> datetime:
+    if isinstance(value, datetime):
+        due = value
+    else:
+        try:
+            due = datetime.fromisoformat(str(value).strip())
+        except ValueError as error:
+            raise CaseError(
+                {"due_at": "Give the due date as ISO 8601, e.g. 2026-12-01T17:00:00+00:00."}
+            ) from error
+    if due.tzinfo is None:
+        raise CaseError({"due_at": "Include a time zone offset in the due date."})
+    return due
+
+
+def apply_changes(case: Case, data: Mapping[str, Any], actor: User) -> list[str]:
+    """The staff PATCH: apply each given field in a safe order; returns what changed.
+
+    Everything is checked before anything is written, so a bad field changes nothing.
+    """
+    allowed = {
+        "severity",
+        "owner",
+        "status",
+        "bug_id",
+        "third_party",
+        "third_party_vendor",
+        "reason",
+    }
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise CaseError({unknown[0]: f"Unknown field; use {', '.join(sorted(allowed))}."})
+    changed: list[str] = []
+    with db.session.begin_nested():
+        if "owner" in data:
+            owner = _staff_by_email(data["owner"])
+            if assign(case, owner, actor, data.get("reason")):
+                changed.append("owner")
+        if "severity" in data and change_severity(
+            case, data["severity"], actor, data.get("reason")
+        ):
+            changed.append("severity")
+        if "bug_id" in data and set_bug(case, data["bug_id"], actor):
+            changed.append("bug_id")
+        if ("third_party" in data or "third_party_vendor" in data) and set_third_party(
+            case,
+            data.get("third_party", case.third_party),
+            data.get("third_party_vendor", case.third_party_vendor),
+            actor,
+        ):
+            changed.append("third_party")
+        if "status" in data and set_status(case, data["status"], actor, data.get("reason")):
+            changed.append("status")
+    return changed
+
+
+def _staff_by_email(email: object) -> User:
+    from portal.accounts.service import find_user_by_email
+
+    if not isinstance(email, str) or not email.strip():
+        raise CaseError({"owner": "Give the new owner's email."})
+    user = find_user_by_email(email)
+    if user is None:
+        raise CaseError({"owner": f"No account uses {email.strip()[:254]!r}."}, status=422)
+    return user
+
+
+def owner_choices() -> list[tuple[User, StaffProfile | None]]:
+    from portal.staff.queue import staff_members
+
+    return staff_members()
+
+
+__all__ = [
+    "apply_changes",
+    "assign",
+    "change_severity",
+    "end_escalation",
+    "owner_choices",
+    "set_bug",
+    "set_status",
+    "set_third_party",
+    "write_action_plan",
+]
