@@ -98,3 +98,54 @@ def profile() -> Response | tuple[str, int]:
         error=error,
         form=request.form if request.method == "POST" else None,
     ), (400 if error else 200)
+
+
+@bp.route("/phone-case", methods=["GET", "POST"])
+def phone_case() -> Response | tuple[str, int]:
+    """Log a case taken on the Gold support line."""
+    from portal.cases.filing import CaseDraft, CaseError
+    from portal.policy import Severity as SeverityChoice
+    from portal.staff import phone
+
+    if not entitlement.can_work_cases(current_user):
+        abort(403)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = request.form
+        draft = CaseDraft(
+            **{
+                name: form.get(name, "")
+                for name in (
+                    "subject",
+                    "description",
+                    "severity",
+                    "product",
+                    "version",
+                    "recent_changes",
+                )
+            }
+        )
+        contact = form.get("contact", "")
+        try:
+            case = phone.file_phone_case(
+                int(contact) if contact.isdigit() else 0, draft, current_user
+            )
+        except CaseError as error:
+            db.session.rollback()
+            errors = error.errors
+        else:
+            db.session.commit()
+            flash(
+                f"Case {case.number} is logged for {case.contact.name}; they have been "
+                "sent the acknowledgement.",
+                "success",
+            )
+            return redirect(f"/cases/{case.number}")
+    return render_template(
+        "staff/phone_case.html",
+        contacts=phone.gold_contacts(),
+        errors=errors,
+        form=request.form,
+        severities=list(SeverityChoice),
+        products=current_app.config["VENDOR_PRODUCTS"],
+    ), 400 if errors else 200
