@@ -68,6 +68,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.auth.views import bp as auth_bp
     from portal.cases.views import bp as cases_bp
     from portal.docs.views import bp as docs_bp
+    from portal.kb.blueprint import kb_blueprint
+    from portal.forums.views import bp as forums_bp
+    from portal.ideas.views import bp as ideas_bp
     from portal.licenses.views import bp as licenses_bp
     from portal.pages.views import bp as pages_bp
     from portal.partners.views import bp as partners_bp
@@ -82,6 +85,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(releases_bp)
     app.register_blueprint(docs_bp)
+    app.register_blueprint(kb_blueprint())
+    app.register_blueprint(forums_bp)
+    app.register_blueprint(ideas_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(cases_bp)

@@ -11,7 +11,12 @@ import nh3
 from markupsafe import Markup
 
 EXTENSIONS = ["fenced_code", "tables", "sane_lists", "codehilite", "nl2br"]
-EXTENSION_CONFIGS = {"codehilite": {"guess_lang": False, "css_class": "highlight"}}
+EXTENSION_CONFIGS = {
+    # Pygments marks tokens with CSS classes (static/highlight.css), never inline styles.
+    "codehilite": {"guess_lang": False, "css_class": "highlight", "noclasses": False},
+    # Column alignment as the `align` attribute: nh3 strips every `style` attribute.
+    "tables": {"use_align_attribute": True},
+}
 
 ALLOWED_TAGS = {
     "a",

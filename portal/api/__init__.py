@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from portal.api import auth, meta, releases  # noqa: E402,F401  (routes register on bp)
+from portal.api import auth, cases, forums, ideas, kb, meta, releases  # noqa: E402,F401  (routes register on bp)

@@ -1,20 +1,144 @@
-"""Case pages for customers."""
+"""Case pages for customers: filing with deflection, and the organisation's case list."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
+from portal.cases import case_views  # noqa: F401  (registers the case page routes on bp)
+from portal.cases import filing, queries
+from portal.cases.attachments import max_attachment_bytes, human_size, save_attachment, uploaded_files
+from portal.cases.blueprint import bp
+from portal.cases.deflection import suggestions_for
+from portal.cases.uploads import accept_uploads
+from portal.extensions import csrf, db
+from portal.htmx import render
+from portal.models import CaseStatus
 from portal.pages.views import self_help_context
+from portal.policy import Severity
 
-bp = Blueprint("cases", __name__)
+FIELDS = ("subject", "description", "severity", "product", "version", "recent_changes")
+
+__all__ = ["bp"]
+
+
+def _form_context(draft: filing.CaseDraft, errors: dict[str, str], **extra: Any) -> dict[str, Any]:
+    organisations = entitlement.filing_organisations(current_user)
+    return {
+        "draft": draft,
+        "errors": errors,
+        "severities": list(Severity),
+        "products": current_app.config["VENDOR_PRODUCTS"],
+        "organisations": organisations,
+        "chosen_organisation": extra.pop("chosen_organisation", None),
+        "max_file_size": human_size(max_attachment_bytes()),
+        "suggestions": extra.pop("suggestions", None),
+        **extra,
+    }
+
+
+def _draft_from(values: Any) -> filing.CaseDraft:
+    return filing.CaseDraft(**{name: values.get(name, "") for name in FIELDS})
+
+
+def _organisation_id(values: Any) -> int | None:
+    raw = values.get("organisation", "")
+    return int(raw) if str(raw).isdigit() else None
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
-def new() -> str:
+@csrf.exempt  # checked by accept_uploads() once the upload limits are in place
+def new() -> Response | str:
     """The filing form for entitled contacts; everyone else is steered to self-help."""
-    from flask_login import current_user
-
     if not entitlement.can_file_case(current_user):
         return render_template("pages/self_help.html", **self_help_context())
-    return render_template("pages/self_help.html", **self_help_context())
+    if request.method == "GET":
+        draft = _draft_from(request.args)
+        return render_template(
+            "cases/new.html", **_form_context(draft, {}, chosen_organisation=None)
+        )
+    accept_uploads()
+    draft = _draft_from(request.form)
+    organisation_id = _organisation_id(request.form)
+    try:
+        organisation = filing.filing_organisation(current_user, organisation_id)
+        files = uploaded_files(request.files.getlist("attachments"))
+        case = filing.file_case(current_user, organisation, draft)
+        for upload in files:
+            save_attachment(case, upload, current_user)
+    except filing.CaseError as error:
+        db.session.rollback()
+        context = _form_context(draft, error.errors, chosen_organisation=organisation_id)
+        return render_template("cases/new.html", **context), error.status  # type: ignore[return-value]
+    db.session.commit()
+    flash(
+        f"Case {case.number} is open. We have mailed you an acknowledgement; the response "
+        "due time is shown below.",
+        "success",
+    )
+    return redirect(url_for("cases.show", number=case.number))
+
+
+@bp.route("/cases/suggestions")
+def suggestions() -> Response | str:
+    """Articles matching what the customer has typed so far (the deflection panel)."""
+    if not entitlement.can_file_case(current_user):
+        return render_template("pages/self_help.html", **self_help_context())
+    draft = _draft_from(request.args)
+    hits = suggestions_for(draft.subject, draft.description)
+    context = _form_context(
+        draft, {}, suggestions=hits, chosen_organisation=_organisation_id(request.args)
+    )
+    return render("cases/new.html", "cases/_suggestions.html", **context)
+
+
+@bp.route("/cases/deflected", methods=["POST"])
+@login_required
+def deflected() -> Response:
+    """"This answered my question": end the filing and count it."""
+    organisations = entitlement.filing_organisations(current_user)
+    chosen = _organisation_id(request.form)
+    organisation = next((o for o in organisations if o.id == chosen), None) or (
+        organisations[0] if organisations else None
+    )
+    filing.record_deflection(
+        current_user,
+        organisation,
+        request.form.get("query", ""),
+        request.form.get("article_key", ""),
+    )
+    db.session.commit()
+    flash("Glad that helped. No case was opened; you can file one any time.", "success")
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("pages.home")
+    return redirect(target)
+
+
+@bp.route("/cases/")
+@login_required
+def index() -> Response | str:
+    """The organisation's cases for its Support Administrators (staff see every case)."""
+    if not (
+        entitlement.can_work_cases(current_user)
+        or entitlement.contact_organisations(current_user, entitlement.ContactKind.SUPPORT_ADMIN)
+    ):
+        return render_template("pages/self_help.html", **self_help_context())
+    products = current_app.config["VENDOR_PRODUCTS"]
+    filters = queries.CaseFilters.from_args(request.args, products)
+    page = request.args.get("page", "1")
+    result = queries.list_cases(current_user, filters, int(page) if page.isdigit() else 1)
+    return render(
+        "cases/index.html",
+        "cases/_list.html",
+        result=result,
+        filters=filters,
+        statuses=list(CaseStatus),
+        severities=list(Severity),
+        products=products,
+        can_file=entitlement.can_file_case(current_user),
+    )

@@ -74,11 +74,15 @@ DEMO_PEOPLE: list[tuple[str, str, Role, str | None, tuple[ContactKind, ...], str
 ]
 
 DEMO_SEEDERS: list[str] = [
+    "portal.kb.files:seed_demo_articles",
     "portal.partners.service:seed_demo_partners",
     "portal.licenses.service:seed_demo_licenses",
     "portal.releases.service:seed_demo_releases",
     "portal.docs.service:seed_demo_docs",
+    "portal.cases.demo:seed_demo_cases",
     "portal.staff.profiles:seed_demo_profiles",
+    "portal.forums.seed:seed_demo_forums",
+    "portal.ideas.seed:seed_demo_ideas",
 ]
 
 

@@ -17,7 +17,11 @@ from typing import Any
 # work appends its module here, e.g. "portal.cases.closure" for the auto-close of cases.
 HANDLER_MODULES: list[str] = [
     "portal.mail.delivery",
+    "portal.search.jobs",
     "portal.surveys.service",
+    "portal.cases.closure",
+    "portal.forums.watching",
+    "portal.ideas.notify",
 ]
 
 Handler = Callable[[dict[str, Any], datetime], None]
