@@ -68,13 +68,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.auth.views import bp as auth_bp
     from portal.cases.views import bp as cases_bp
     from portal.docs.views import bp as docs_bp
-    from portal.kb.blueprint import kb_blueprint
     from portal.forums.views import bp as forums_bp
     from portal.ideas.views import bp as ideas_bp
+    from portal.kb.blueprint import kb_blueprint
     from portal.licenses.views import bp as licenses_bp
     from portal.pages.views import bp as pages_bp
     from portal.partners.views import bp as partners_bp
     from portal.releases.views import bp as releases_bp
+    from portal.staff import case_views as _staff_case_views  # noqa: F401  (routes on bp)
     from portal.staff.views import bp as staff_bp
     from portal.surveys.views import bp as surveys_bp
 

@@ -9,9 +9,17 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
-from portal.cases import case_views  # noqa: F401  (registers the case page routes on bp)
-from portal.cases import filing, queries
-from portal.cases.attachments import max_attachment_bytes, human_size, save_attachment, uploaded_files
+from portal.cases import (
+    case_views,  # noqa: F401  (registers the case page routes on bp)
+    filing,
+    queries,
+)
+from portal.cases.attachments import (
+    human_size,
+    max_attachment_bytes,
+    save_attachment,
+    uploaded_files,
+)
 from portal.cases.blueprint import bp
 from portal.cases.deflection import suggestions_for
 from portal.cases.uploads import accept_uploads
@@ -99,7 +107,7 @@ def suggestions() -> Response | str:
 @bp.route("/cases/deflected", methods=["POST"])
 @login_required
 def deflected() -> Response:
-    """"This answered my question": end the filing and count it."""
+    """ "This answered my question": end the filing and count it."""
     organisations = entitlement.filing_organisations(current_user)
     chosen = _organisation_id(request.form)
     organisation = next((o for o in organisations if o.id == chosen), None) or (

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
@@ -14,15 +14,7 @@ from portal.models import CaseStatus
 from portal.policy import Severity, Tier
 from portal.staff import dashboard as dashboard_service
 from portal.staff import profiles, queue
-
-bp = Blueprint("staff", __name__, url_prefix="/staff")
-
-
-@bp.before_request
-@login_required
-def only_staff() -> None:
-    if not current_user.is_staff:
-        abort(403)
+from portal.staff.blueprint import bp
 
 
 @bp.route("/", endpoint="queue")

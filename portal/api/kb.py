@@ -1,0 +1,218 @@
+"""The knowledge base over JSON: search, read, and (KB engineers) write articles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, jsonify, request
+
+from portal import search as search_engine
+from portal.accounts import entitlement
+from portal.api import bp
+from portal.api.helpers import bearer_user, fail, json_body, require_user
+from portal.api.spec import DATETIME, INTEGER, STRING, endpoint, nullable, obj
+from portal.extensions import db
+from portal.kb import service
+from portal.kb.views import SEARCH_TYPES
+from portal.markdown import render_markdown
+from portal.models import Article, User
+from portal.search.query import MAX_QUERY_CHARS
+
+STRINGS = {"type": "array", "items": STRING}
+HIT = obj(
+    ["type", "slug", "title", "excerpt", "score", "url"],
+    type={"type": "string", "enum": list(SEARCH_TYPES)},
+    slug=STRING,
+    title=STRING,
+    excerpt={"type": "string", "description": "HTML: escaped text, matches in <mark>"},
+    score={"type": "number"},
+    url=STRING,
+    product=STRING,
+    summary=STRING,
+)
+SEARCH_RESULT = obj(
+    ["total", "results"],
+    total=INTEGER,
+    results={"type": "array", "items": HIT},
+    page=INTEGER,
+    pages=INTEGER,
+    per_page=INTEGER,
+    query=STRING,
+    suggestion=nullable(STRING),
+)
+ARTICLE_FIELDS = dict(
+    title=STRING,
+    slug=STRING,
+    summary=STRING,
+    product=STRING,
+    versions=STRINGS,
+    tags=STRINGS,
+    status={"type": "string", "enum": list(service.STATUSES)},
+    body={"type": "string", "description": "Markdown"},
+)
+ARTICLE = obj(
+    ["slug", "title", "status", "body", "html", "url"],
+    **ARTICLE_FIELDS,
+    html={"type": "string", "description": "the body rendered and sanitised"},
+    url=STRING,
+    created_at=DATETIME,
+    updated_at=DATETIME,
+    published_at=nullable(DATETIME),
+)
+
+
+def article_json(article: Article) -> dict[str, Any]:
+    return {
+        "slug": article.slug,
+        "title": article.title,
+        "summary": article.summary,
+        "product": article.product,
+        "versions": list(article.versions or []),
+        "tags": list(article.tags or []),
+        "status": article.status,
+        "body": article.body,
+        "html": str(render_markdown(article.body)),
+        "url": f"/kb/{article.slug}",
+        "created_at": article.created_at.isoformat(),
+        "updated_at": article.updated_at.isoformat(),
+        "published_at": article.published_at.isoformat() if article.published_at else None,
+    }
+
+
+@endpoint(
+    bp,
+    "/kb/search",
+    "GET",
+    "Search articles, documentation and solved forum threads",
+    auth="optional",
+    tags=["kb"],
+    query={
+        "q": STRING,
+        "product": STRING,
+        "tag": STRING,
+        "type": {"type": "string", "enum": list(SEARCH_TYPES)},
+        "page": INTEGER,
+        "per_page": INTEGER,
+    },
+    response=SEARCH_RESULT,
+)
+def kb_search() -> Any:
+    bearer_user()
+    args = request.args
+    product = (args.get("product") or "").strip() or None
+    if product and product not in current_app.config["VENDOR_PRODUCTS"]:
+        known = ", ".join(current_app.config["VENDOR_PRODUCTS"])
+        fail(422, f"Unknown product; use one of: {known}.", "unknown_product")
+    doc_type = (args.get("type") or "").strip() or None
+    if doc_type and doc_type not in SEARCH_TYPES:
+        fail(422, f"Unknown type; use one of: {', '.join(SEARCH_TYPES)}.", "unknown_type")
+    if len(args.get("q") or "") > 2_000:
+        fail(422, f"The query is too long; at most {MAX_QUERY_CHARS} characters count.", "invalid")
+    per_page = min(search_engine.parse_page(args.get("per_page", 10)), 50)
+    results = search_engine.search(
+        args.get("q"),
+        product=product,
+        tag=(args.get("tag") or "").strip()[:60] or None,
+        type=doc_type,
+        page=search_engine.parse_page(args.get("page", 1)),
+        per_page=per_page,
+    )
+    return jsonify(
+        {
+            "total": results.total,
+            "results": [
+                {
+                    "type": hit.type,
+                    "slug": hit.key,
+                    "title": hit.title,
+                    "excerpt": str(hit.excerpt),
+                    "score": hit.score,
+                    "url": hit.url,
+                    "product": hit.product,
+                    "summary": hit.summary,
+                }
+                for hit in results.hits
+            ],
+            "page": results.page,
+            "pages": results.pages,
+            "per_page": results.per_page,
+            "query": results.query,
+            "suggestion": results.suggestion,
+        }
+    )
+
+
+def _editor() -> User:
+    user = require_user()
+    if not entitlement.can_publish_articles(user):
+        fail(403, "Only KB engineers can write articles.", "forbidden")
+    return user
+
+
+def _reader_may_see_drafts() -> bool:
+    user = bearer_user()
+    return user is not None and entitlement.can_publish_articles(user)
+
+
+@endpoint(
+    bp,
+    "/kb/articles/<slug>",
+    "GET",
+    "One article (published ones need no token; drafts are for KB engineers)",
+    auth="optional",
+    tags=["kb"],
+    response=ARTICLE,
+)
+def kb_article(slug: str) -> Any:
+    article = service.find_article(slug, include_drafts=_reader_may_see_drafts())
+    if article is None:
+        fail(404, "There is no published article at that address.", "not_found")
+    return jsonify(article_json(article))
+
+
+def _save(article: Article | None, data: dict[str, Any], user: User) -> Article:
+    try:
+        saved, changed = service.save_article(article, data, user, note=str(data.get("note", "")))
+    except service.ArticleError as error:
+        db.session.rollback()
+        code = "conflict" if "already uses" in str(error) else "invalid"
+        fail(409 if code == "conflict" else 422, str(error), code)
+    db.session.commit()
+    if changed:
+        search_engine.apply_now()
+    return saved
+
+
+@endpoint(
+    bp,
+    "/kb/articles",
+    "POST",
+    "Write an article (KB engineers); status defaults to published",
+    tags=["kb"],
+    request=obj(["title"], **ARTICLE_FIELDS, note=STRING),
+    response=ARTICLE,
+    status=201,
+)
+def kb_create_article() -> Any:
+    user = _editor()
+    data = json_body()
+    return jsonify(article_json(_save(None, data, user))), 201
+
+
+@endpoint(
+    bp,
+    "/kb/articles/<slug>",
+    "PUT",
+    "Edit an article (KB engineers); fields left out keep their value",
+    tags=["kb"],
+    request=obj(None, **ARTICLE_FIELDS, note=STRING),
+    response=ARTICLE,
+)
+def kb_update_article(slug: str) -> Any:
+    user = _editor()
+    data = json_body()
+    article = service.find_article(slug, include_drafts=True)
+    if article is None:
+        fail(404, "There is no article at that address.", "not_found")
+    merged = {name: getattr(article, name) for name in service.FIELDS} | data
+    return jsonify(article_json(_save(article, merged, user)))

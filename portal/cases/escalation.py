@@ -1,0 +1,88 @@
+"""Escalation: the customer's "please escalate", the Escalate button, and the managers' alert."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+
+from sqlalchemy import select
+
+from portal.cases.timeline import case_url, notify_customer, record_event
+from portal.extensions import db
+from portal.mail.outbox import queue_mail
+from portal.models import Case, Role, User
+from portal.models.types import utcnow
+
+_NOT_LETTERS = re.compile(r"[^a-z]+")
+_PHRASE = re.compile(r"\bplease ?escalate")
+
+
+def mentions_please_escalate(text: str | None) -> bool:
+    """True when ``text`` asks for escalation: "Please, escalate!", "PLEASE-ESCALATE", ...
+
+    Accents are folded, everything that is not a letter becomes one space, and the phrase
+    must start a word ("pleaseescalate" counts too; "displease escalate" does not).
+    """
+    if not text:
+        return False
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    words = _NOT_LETTERS.sub(" ", folded)
+    return bool(_PHRASE.search(words))
+
+
+def support_managers() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User).where(User.role == Role.MANAGER.value, User.active.is_(True))
+        )
+    )
+
+
+def escalate(
+    case: Case, actor: User | None, *, reason: str = "", now: datetime | None = None
+) -> bool:
+    """Mark the case escalated, tell support managers and the customer; False if it already was.
+
+    Flushes, never commits.
+    """
+    if case.escalated:
+        return False
+    now = now or utcnow()
+    case.escalated = True
+    case.escalated_at = now
+    case.updated_at = now
+    record_event(case, "escalated", actor, {"reason": reason} if reason else {}, now=now)
+    for manager in support_managers():
+        queue_mail(
+            manager.email,
+            "cases_escalation_alert",
+            subject=f"[Escalated] Case {case.number} ({case.severity}, {case.organisation.name})",
+            case=case,
+            user=manager,
+            reason=reason,
+            actor=actor,
+            case_link=case_url(case),
+        )
+    notify_customer(
+        case,
+        "Your case has been escalated",
+        actor=None,
+        details=(
+            "A support manager now follows this case and will agree an action plan with you. "
+            "You can read it on the case page as soon as it is written."
+        ),
+    )
+    return True
+
+
+def deescalate(case: Case, actor: User, *, reason: str, now: datetime | None = None) -> bool:
+    """End an escalation (managers, issue 5); False if the case was not escalated."""
+    if not case.escalated:
+        return False
+    now = now or utcnow()
+    case.escalated = False
+    case.updated_at = now
+    record_event(case, "deescalated", actor, {"reason": reason}, now=now)
+    notify_customer(case, "Your case is no longer escalated", actor=actor, details=reason)
+    return True

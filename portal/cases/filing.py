@@ -1,0 +1,224 @@
+"""Filing a case: checking what the customer sent, numbering it, and starting its clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import text
+
+from portal.accounts import entitlement
+from portal.cases.escalation import escalate, mentions_please_escalate
+from portal.cases.timeline import case_url, record_event
+from portal.extensions import db
+from portal.mail.outbox import queue_mail
+from portal.models import Case, CaseStatus, Channel, Deflection, Organisation, User
+from portal.models.types import utcnow
+from portal.offerings.service import current_policy
+from portal.policy import Severity, Tier
+
+FIRST_CASE_NUMBER = 100001
+MAX_SUBJECT = 200
+MAX_TEXT = 50_000
+MAX_VERSION = 40
+
+
+class CaseError(ValueError):
+    """Something a person sent cannot be accepted; `errors` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, str] | str, status: int = 422) -> None:
+        self.errors = errors if isinstance(errors, dict) else {"": errors}
+        self.status = status
+        super().__init__(" ".join(self.errors.values()))
+
+
+class FilingRefused(CaseError):
+    """The person may not file for that organisation (403)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, status=403)
+
+
+@dataclass
+class CaseDraft:
+    """What a customer typed into the filing form or the API, before it is checked."""
+
+    subject: Any = ""
+    description: Any = ""
+    severity: Any = ""
+    product: Any = ""
+    version: Any = ""
+    recent_changes: Any = ""
+    checked: dict[str, str] = field(default_factory=dict)
+
+
+def check_draft(draft: CaseDraft, products: list[str] | None = None) -> dict[str, str]:
+    """Field errors for a draft (empty when it may be filed); fills `draft.checked`."""
+    products = products if products is not None else current_app.config["VENDOR_PRODUCTS"]
+    errors: dict[str, str] = {}
+    values: dict[str, str] = {}
+    for name, limit, required in (
+        ("subject", MAX_SUBJECT, True),
+        ("description", MAX_TEXT, True),
+        ("version", MAX_VERSION, False),
+        ("recent_changes", MAX_TEXT, False),
+        ("product", 80, True),
+        ("severity", 5, True),
+    ):
+        value = getattr(draft, name)
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            errors[name] = f"'{name}' must be text."
+            continue
+        value = value.strip()
+        if required and not value:
+            errors[name] = _REQUIRED[name]
+        elif len(value) > limit:
+            errors[name] = f"Keep this under {limit:,} characters (it has {len(value):,})."
+        values[name] = value
+    if "severity" not in errors:
+        try:
+            values["severity"] = Severity.parse(values["severity"]).value
+        except ValueError:
+            errors["severity"] = "Choose a severity from P1 to P5."
+    if "product" not in errors and values["product"] not in products:
+        errors["product"] = f"Choose one of our products: {', '.join(products)}."
+    draft.checked = values
+    return errors
+
+
+_REQUIRED = {
+    "subject": "Give the case a short subject.",
+    "description": "Describe the problem: what happened, what you expected, what you tried.",
+    "product": "Choose the product the problem is in.",
+    "severity": "Choose a severity from P1 to P5.",
+}
+
+
+def next_case_number() -> str:
+    """Take the next case number; safe when many filings run at once, on SQLite and PostgreSQL.
+
+    The counter row is created once (ON CONFLICT DO NOTHING lets racing first filings agree),
+    then a single UPDATE ... RETURNING takes the row lock and hands out each value once. A
+    filing that rolls back leaves a gap, never a repeat.
+    """
+    db.session.execute(
+        text(
+            "INSERT INTO case_numbers (id, next_value) VALUES (1, :first) "
+            "ON CONFLICT (id) DO NOTHING"
+        ),
+        {"first": FIRST_CASE_NUMBER},
+    )
+    value = db.session.execute(
+        text(
+            "UPDATE case_numbers SET next_value = next_value + 1 WHERE id = 1 RETURNING next_value"
+        )
+    ).scalar_one()
+    return f"{value - 1:08d}"
+
+
+def filing_organisation(contact: User, organisation_id: int | None) -> Organisation:
+    """The organisation to file for: the one chosen, or the contact's only one."""
+    organisations = entitlement.filing_organisations(contact)
+    if not organisations:
+        raise FilingRefused(
+            "Your account cannot open support cases: that needs a current Base or Gold "
+            "agreement and the Support Administrator role. The knowledge base and forums "
+            "are open to you."
+        )
+    if organisation_id is None:
+        if len(organisations) > 1:
+            raise CaseError({"organisation": "Choose the organisation this case is for."})
+        return organisations[0]
+    for organisation in organisations:
+        if organisation.id == organisation_id:
+            return organisation
+    raise CaseError({"organisation": "Choose one of your organisations."})
+
+
+def file_case(
+    contact: User,
+    organisation: Organisation,
+    draft: CaseDraft,
+    *,
+    channel: Channel | str = Channel.WEB,
+    filed_by: User | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Open a case for ``contact`` in ``organisation`` and queue its acknowledgement mail.
+
+    ``filed_by`` is the staff member who logged a phone case; otherwise the contact filed it.
+    Raises CaseError (422) for bad fields and FilingRefused (403) when the contact may not
+    file for that organisation. Flushes, never commits.
+    """
+    now = now or utcnow()
+    if organisation not in entitlement.filing_organisations(contact, now.date()):
+        raise FilingRefused(
+            f"{contact.name} cannot open cases for {organisation.name}: that needs the Support "
+            "Administrator role and a current agreement."
+        )
+    errors = check_draft(draft)
+    if errors:
+        raise CaseError(errors)
+    values = draft.checked
+    agreement = entitlement.active_agreement(organisation, now.date())
+    tier = Tier.parse(agreement.tier)
+    severity = Severity.parse(values["severity"])
+    case = Case(
+        number=next_case_number(),
+        organisation=organisation,
+        contact=contact,
+        filed_by=filed_by or contact,
+        subject=values["subject"],
+        description=values["description"],
+        recent_changes=values.get("recent_changes", ""),
+        product=values["product"],
+        version=values.get("version", ""),
+        customer_severity=severity.value,
+        severity=severity.value,
+        tier=tier.value,
+        status=CaseStatus.NEW.value,
+        channel=Channel(channel).value,
+        filed_at=now,
+        updated_at=now,
+        response_due_at=current_policy().response_due_at(now, tier, severity),
+    )
+    db.session.add(case)
+    db.session.flush()
+    record_event(
+        case,
+        "filed",
+        filed_by or contact,
+        {"severity": severity.value, "channel": case.channel},
+        now=now,
+    )
+    queue_mail(
+        contact.email,
+        "cases_acknowledgement",
+        subject=f"[Case {case.number}] We have your case: {case.subject}",
+        case=case,
+        user=contact,
+        case_link=case_url(case),
+        severity=severity,
+    )
+    if mentions_please_escalate(case.subject) or mentions_please_escalate(case.description):
+        escalate(case, contact, reason="The customer asked for escalation when filing.", now=now)
+    return case
+
+
+def record_deflection(
+    user: User, organisation: Organisation | None, query: str, article_key: str
+) -> Deflection:
+    """Count a filing that ended because a suggestion answered the question."""
+    deflection = Deflection(
+        user=user,
+        organisation=organisation,
+        query=(query or "").strip()[:2000],
+        article_key=(article_key or "").strip()[:300] or "unknown",
+    )
+    db.session.add(deflection)
+    db.session.flush()
+    return deflection

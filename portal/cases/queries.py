@@ -1,0 +1,175 @@
+"""Which cases a person may see, found with the permission inside the query.
+
+A forgotten check returns nothing rather than someone else's case: every lookup by number
+or attachment starts from `visible_cases(user)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, false, func, select
+from sqlalchemy.orm import selectinload
+
+from portal.accounts import entitlement
+from portal.extensions import db
+from portal.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseMessage,
+    CaseStatus,
+    ContactKind,
+    ContactRole,
+)
+from portal.policy import Severity
+
+PER_PAGE = 25
+
+
+def visible_cases(user: Any) -> Select[tuple[Case]]:
+    """Every case ``user`` may open: all of them for support staff, their organisations' cases
+    for Support Administrators (also after the agreement lapsed), none for anyone else."""
+    query = select(Case)
+    if entitlement.can_work_cases(user):
+        return query
+    if not getattr(user, "is_authenticated", False):
+        return query.where(false())
+    organisations = select(ContactRole.organisation_id).where(
+        ContactRole.user_id == user.id, ContactRole.kind == ContactKind.SUPPORT_ADMIN.value
+    )
+    return query.where(Case.organisation_id.in_(organisations))
+
+
+def find_case(user: Any, number: str) -> Case | None:
+    """The case with this number if ``user`` may see it; None otherwise (answer 404)."""
+    return db.session.scalar(visible_cases(user).where(Case.number == number))
+
+
+def find_attachment(user: Any, number: str, attachment_id: int) -> Attachment | None:
+    case = find_case(user, number)
+    if case is None:
+        return None
+    return db.session.scalar(
+        select(Attachment).where(Attachment.id == attachment_id, Attachment.case_id == case.id)
+    )
+
+
+def public_messages(case: Case) -> list[CaseMessage]:
+    return [m for m in case.messages if m.public]
+
+
+@dataclass
+class TimelineEntry:
+    event: CaseEvent
+    label: str
+    message: CaseMessage | None
+    detail: str
+
+
+def timeline_for(case: Case, user: Any) -> list[TimelineEntry]:
+    """The timeline this person may see, newest last: staff see everything, customers only
+    public events and public messages (never internal notes)."""
+    from portal.cases.timeline import EVENT_LABELS
+
+    staff = entitlement.can_work_cases(user)
+    messages = {m.id: m for m in case.messages if staff or m.public}
+    entries = []
+    for event in case.events:
+        if not (staff or event.public):
+            continue
+        message = None
+        if event.kind in ("message", "note"):
+            message = messages.get(event.data.get("message_id"))
+            if message is None:
+                continue
+        entries.append(
+            TimelineEntry(event, EVENT_LABELS.get(event.kind, event.kind), message, _detail(event))
+        )
+    return entries
+
+
+def _detail(event: CaseEvent) -> str:
+    data = event.data or {}
+    if event.kind == "status":
+        text = f"{CaseStatus(data['from']).label} → {CaseStatus(data['to']).label}"
+        return f"{text}: {data['reason']}" if data.get("reason") else text
+    if event.kind == "first_response":
+        return {True: "Within the response target.", False: "After the response target."}.get(
+            data.get("met"), ""
+        )
+    if event.kind == "attachment":
+        return str(data.get("name", ""))
+    if event.kind == "filed":
+        return f"Severity {data.get('severity', '')}, by {data.get('channel', 'web')}"
+    return str(data.get("reason", "") or data.get("text", ""))
+
+
+@dataclass
+class CaseFilters:
+    status: str = ""
+    severity: str = ""
+    product: str = ""
+
+    @classmethod
+    def from_args(cls, args: Any, products: list[str]) -> CaseFilters:
+        status = args.get("status", "")
+        severity = args.get("severity", "")
+        product = args.get("product", "")
+        return cls(
+            status=status if status in {s.value for s in CaseStatus} | {"open"} else "",
+            severity=severity if severity in {s.value for s in Severity} else "",
+            product=product if product in products else "",
+        )
+
+
+@dataclass
+class CasePage:
+    cases: list[Case]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+
+def list_cases(
+    user: Any, filters: CaseFilters, page: int = 1, per_page: int = PER_PAGE
+) -> CasePage:
+    """One page of the visible cases, soonest due first (no target last), in three queries
+    whatever the page length: the count, the page, and its owners and organisations."""
+    query = visible_cases(user)
+    if filters.status == "open":
+        query = query.where(Case.status != CaseStatus.CLOSED.value)
+    elif filters.status:
+        query = query.where(Case.status == filters.status)
+    if filters.severity:
+        query = query.where(Case.severity == filters.severity)
+    if filters.product:
+        query = query.where(Case.product == filters.product)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = max(1, page)
+    rows = db.session.scalars(
+        query.options(selectinload(Case.owner), selectinload(Case.organisation))
+        .order_by(
+            Case.status == CaseStatus.CLOSED.value,
+            Case.response_due_at.is_(None),
+            Case.response_due_at,
+            Case.filed_at.desc(),
+            Case.id.desc(),
+        )
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return CasePage(list(rows), total, page, per_page)

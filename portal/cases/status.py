@@ -1,0 +1,107 @@
+"""The one table of allowed case status changes, and the one function that applies them.
+
+Every path that moves a case (a customer's reply, a staff member's change, closure, the
+auto-close job, a release that fixes a bug) goes through `change_status`, which consults
+`TRANSITIONS` and writes a timeline event.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from portal.cases.timeline import record_event
+from portal.models import Case, CaseEvent, CaseStatus, User
+from portal.models.types import utcnow
+
+S = CaseStatus
+OPEN_STATES = frozenset(s for s in CaseStatus if s is not S.CLOSED)
+
+# From each status, the statuses a case may move to. Closed cases only come back by reopening.
+TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
+    S.NEW: frozenset(
+        {
+            S.ASSIGNED,
+            S.WAITING_ON_CUSTOMER,
+            S.WAITING_ON_SUPPORT,
+            S.AWAITING_BUG_FIX,
+            S.RESOLVED,
+            S.CLOSED,
+        }
+    ),
+    S.ASSIGNED: frozenset(
+        {
+            S.NEW,
+            S.WAITING_ON_CUSTOMER,
+            S.WAITING_ON_SUPPORT,
+            S.AWAITING_BUG_FIX,
+            S.RESOLVED,
+            S.CLOSED,
+        }
+    ),
+    S.WAITING_ON_CUSTOMER: frozenset(
+        {S.ASSIGNED, S.WAITING_ON_SUPPORT, S.AWAITING_BUG_FIX, S.RESOLVED, S.CLOSED}
+    ),
+    S.WAITING_ON_SUPPORT: frozenset(
+        {S.ASSIGNED, S.WAITING_ON_CUSTOMER, S.AWAITING_BUG_FIX, S.RESOLVED, S.CLOSED}
+    ),
+    S.AWAITING_BUG_FIX: frozenset(
+        {S.ASSIGNED, S.WAITING_ON_CUSTOMER, S.WAITING_ON_SUPPORT, S.RESOLVED, S.CLOSED}
+    ),
+    S.RESOLVED: frozenset({S.WAITING_ON_SUPPORT, S.WAITING_ON_CUSTOMER, S.CLOSED}),
+    S.CLOSED: frozenset({S.WAITING_ON_SUPPORT}),
+}
+
+# Cases the seven-day rule may close: support is waiting for the customer. A case awaiting a
+# bug fix waits for us, so it is never closed for silence.
+AUTO_CLOSABLE = frozenset({S.WAITING_ON_CUSTOMER, S.RESOLVED})
+
+
+class TransitionError(ValueError):
+    """The table does not allow this move; the message names the allowed ones."""
+
+
+def allowed_next(status: CaseStatus | str) -> frozenset[CaseStatus]:
+    return TRANSITIONS[CaseStatus(status)]
+
+
+def can_move(case: Case, to: CaseStatus | str) -> bool:
+    return CaseStatus(to) in allowed_next(case.status)
+
+
+def change_status(
+    case: Case,
+    to: CaseStatus | str,
+    actor: User | None,
+    *,
+    reason: str = "",
+    now: datetime | None = None,
+    public: bool = True,
+) -> CaseEvent | None:
+    """Move ``case`` to ``to`` if the table allows it and record it; None if already there.
+
+    Raises TransitionError for a move the table forbids. Sets resolved_at / closed_at and
+    clears closed_at on reopening. Flushes, never commits.
+    """
+    now = now or utcnow()
+    target = CaseStatus(to)
+    current = CaseStatus(case.status)
+    if target is current:
+        return None
+    if target not in TRANSITIONS[current]:
+        allowed = ", ".join(s.label.lower() for s in sorted(TRANSITIONS[current])) or "nothing"
+        raise TransitionError(
+            f"A case that is {current.label.lower()} cannot become {target.label.lower()}; "
+            f"it can become: {allowed}."
+        )
+    case.status = target.value
+    case.updated_at = now
+    if target is S.RESOLVED:
+        case.resolved_at = now
+    if target is S.CLOSED:
+        case.closed_at = now
+    elif current is S.CLOSED:
+        case.closed_at = None
+    data = {"from": current.value, "to": target.value}
+    if reason:
+        data["reason"] = reason
+    return record_event(case, "status", actor, data, public=public, now=now)

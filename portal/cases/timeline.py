@@ -1,0 +1,87 @@
+"""Writing a case's timeline and telling its customer contact about what they can see."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import url_for
+
+from portal.extensions import db
+from portal.mail.outbox import queue_mail
+from portal.models import Case, CaseEvent, User
+from portal.models.types import utcnow
+
+# What each kind of event reads as on the timeline (customers see only public ones).
+EVENT_LABELS = {
+    "filed": "Case filed",
+    "message": "Message",
+    "note": "Internal note",
+    "status": "Status changed",
+    "escalated": "Escalated",
+    "deescalated": "Escalation ended",
+    "attachment": "File attached",
+    "severity": "Severity changed",
+    "assigned": "Owner changed",
+    "first_response": "First response from support",
+    "auto_closed": "Closed after seven days without an update",
+    "reopened": "Reopened",
+    "action_plan": "Action plan",
+    "bug": "Bug tracking number",
+    "third_party": "Third-party product",
+}
+
+
+def record_event(
+    case: Case,
+    kind: str,
+    actor: User | None,
+    data: dict[str, Any] | None = None,
+    *,
+    public: bool = True,
+    now: datetime | None = None,
+) -> CaseEvent:
+    """Append one line to the case's timeline; flushes, never commits."""
+    event = CaseEvent(
+        case=case,
+        kind=kind,
+        actor=actor,
+        data=dict(data or {}),
+        public=public,
+        created_at=now or utcnow(),
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def case_url(case: Case) -> str:
+    return url_for("cases.show", number=case.number, _external=True)
+
+
+def notify_customer(
+    case: Case,
+    headline: str,
+    *,
+    actor: User | None = None,
+    details: str = "",
+    template: str = "cases_activity",
+    **context: Any,
+) -> None:
+    """Mail the case's contact about something they can see on the case page.
+
+    Nothing is sent for what the contact did themselves: they saw it happen.
+    """
+    if actor is not None and actor.id == case.contact_id:
+        return
+    queue_mail(
+        case.contact.email,
+        template,
+        subject=f"[Case {case.number}] {headline}",
+        case=case,
+        user=case.contact,
+        headline=headline,
+        details=details,
+        case_link=case_url(case),
+        **context,
+    )

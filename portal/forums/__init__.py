@@ -1,0 +1,1 @@
+"""Customer forums: categories, topics and replies, moderation, solved answers, watching."""

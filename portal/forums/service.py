@@ -1,0 +1,285 @@
+"""Reading and writing the forums: who sees which topics, posting, editing, solved answers.
+
+Services flush, never commit; the view, API call or CLI command commits once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.accounts import entitlement
+from portal.extensions import db
+from portal.forums import events
+from portal.models import Category, Post, PostRevision, Topic, User
+from portal.models.types import utcnow
+
+MAX_BODY_BYTES = 100 * 1024
+MAX_TITLE = 200
+TOPICS_PER_PAGE = 25
+POSTS_PER_PAGE = 20
+
+T = TypeVar("T")
+
+
+class ForumError(ValueError):
+    """A refused forum action; `status` is the HTTP status a view or the API answers with."""
+
+    def __init__(self, message: str, status: int = 422, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+@dataclass(frozen=True)
+class CategorySummary:
+    category: Category
+    topic_count: int
+    last_activity_at: datetime | None
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _visible_topics(viewer: Any) -> Select[Any]:
+    """Topics the viewer may see: moderators see hidden ones too."""
+    query = select(Topic)
+    if not entitlement.can_moderate(viewer):
+        query = query.where(Topic.hidden.is_(False))
+    return query
+
+
+def categories_overview(viewer: Any) -> list[CategorySummary]:
+    """Every category with its number of topics and last activity, in two statements."""
+    categories = list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+    counts = (
+        _visible_topics(viewer)
+        .with_only_columns(
+            Topic.category_id, func.count(Topic.id), func.max(Topic.last_activity_at)
+        )
+        .group_by(Topic.category_id)
+    )
+    stats = {row[0]: (row[1], row[2]) for row in db.session.execute(counts)}
+    return [CategorySummary(c, *stats.get(c.id, (0, None))) for c in categories]
+
+
+def all_categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+
+
+def find_category(slug: str) -> Category | None:
+    return db.session.scalar(select(Category).where(Category.slug == slug))
+
+
+def category_topics(category: Category, viewer: Any, page: int = 1) -> Page[Topic]:
+    """One page of a category's topics: pinned first, then by last activity."""
+    query = _visible_topics(viewer).where(Topic.category_id == category.id)
+    total = db.session.scalar(query.with_only_columns(func.count(Topic.id))) or 0
+    page = _clamp(page, total, TOPICS_PER_PAGE)
+    topics = db.session.scalars(
+        query.options(joinedload(Topic.author))
+        .order_by(Topic.pinned.desc(), Topic.last_activity_at.desc(), Topic.id.desc())
+        .limit(TOPICS_PER_PAGE)
+        .offset((page - 1) * TOPICS_PER_PAGE)
+    )
+    return Page(list(topics), total, page, TOPICS_PER_PAGE)
+
+
+def visible_topic(topic_id: int, viewer: Any) -> Topic | None:
+    """The topic if the viewer may see it; a hidden topic is a 404 for everyone but staff."""
+    return db.session.scalar(
+        _visible_topics(viewer).where(Topic.id == topic_id).options(joinedload(Topic.category))
+    )
+
+
+def topic_posts(topic: Topic, viewer: Any, page: int = 1) -> Page[Post]:
+    """One page of a topic's posts, oldest first; hidden posts come back with their flag set
+    so the page can show a placeholder (and moderators the text)."""
+    query = select(Post).where(Post.topic_id == topic.id)
+    total = db.session.scalar(query.with_only_columns(func.count(Post.id))) or 0
+    page = _clamp(page, total, POSTS_PER_PAGE)
+    posts = db.session.scalars(
+        query.options(joinedload(Post.author))
+        .order_by(Post.created_at, Post.id)
+        .limit(POSTS_PER_PAGE)
+        .offset((page - 1) * POSTS_PER_PAGE)
+    )
+    return Page(list(posts), total, page, POSTS_PER_PAGE)
+
+
+def last_page(topic: Topic) -> int:
+    count = db.session.scalar(select(func.count(Post.id)).where(Post.topic_id == topic.id)) or 1
+    return max(1, math.ceil(count / POSTS_PER_PAGE))
+
+
+def page_of_post(post: Post) -> int:
+    before = db.session.scalar(
+        select(func.count(Post.id)).where(Post.topic_id == post.topic_id, Post.id < post.id)
+    )
+    return (before or 0) // POSTS_PER_PAGE + 1
+
+
+def first_post(topic: Topic) -> Post | None:
+    return db.session.scalar(
+        select(Post).where(Post.topic_id == topic.id).order_by(Post.created_at, Post.id).limit(1)
+    )
+
+
+def find_post(post_id: int, viewer: Any) -> Post | None:
+    """A post in a topic the viewer may see."""
+    post = db.session.scalar(
+        select(Post).where(Post.id == post_id).options(selectinload(Post.topic))
+    )
+    if post is None or (post.topic.hidden and not entitlement.can_moderate(viewer)):
+        return None
+    return post
+
+
+def post_revisions(post: Post) -> list[PostRevision]:
+    return list(
+        db.session.scalars(
+            select(PostRevision)
+            .where(PostRevision.post_id == post.id)
+            .options(joinedload(PostRevision.editor))
+            .order_by(PostRevision.created_at.desc(), PostRevision.id.desc())
+        )
+    )
+
+
+def _clamp(page: int, total: int, per_page: int) -> int:
+    return min(max(1, page), max(1, math.ceil(total / per_page)))
+
+
+# --- permissions as questions the templates can ask -----------------------------------------
+
+
+def can_edit(post: Post, user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and post.author_id == user.id
+
+
+def can_mark_solved(topic: Topic, user: Any) -> bool:
+    if not entitlement.can_post_in_forums(user):
+        return False
+    return topic.author_id == user.id or entitlement.can_moderate(user)
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def clean_body(body: Any) -> str:
+    """The post text, or a ForumError saying why it cannot be posted."""
+    if not isinstance(body, str) or not body.strip():
+        raise ForumError("Write something before posting: the message is empty.", field="body")
+    if len(body.encode("utf-8")) > MAX_BODY_BYTES:
+        raise ForumError(
+            "That message is longer than the 100 KB a post may hold. Shorten it, or attach "
+            "long logs to a support case instead.",
+            status=413,
+            field="body",
+        )
+    return body.replace("\r\n", "\n")
+
+
+def clean_title(title: Any) -> str:
+    if not isinstance(title, str) or not title.strip():
+        raise ForumError("Give the topic a title.", field="title")
+    title = " ".join(title.split())
+    if len(title) > MAX_TITLE:
+        raise ForumError(f"Keep the title under {MAX_TITLE} characters.", field="title")
+    return title
+
+
+def _require_poster(user: Any) -> User:
+    if not entitlement.can_post_in_forums(user):
+        raise ForumError("Log in to post in the forums.", status=401)
+    return user
+
+
+def create_topic(category: Category, author: Any, title: Any, body: Any) -> Topic:
+    """A new topic with its first post; the author watches it from then on."""
+    _require_poster(author)
+    title, body = clean_title(title), clean_body(body)
+    now = utcnow()
+    topic = Topic(
+        category=category, author=author, title=title, created_at=now, last_activity_at=now
+    )
+    db.session.add(topic)
+    db.session.flush()
+    db.session.add(Post(topic_id=topic.id, author=author, body=body, created_at=now))
+    db.session.flush()
+    events.topic_created(topic, author)
+    return topic
+
+
+def reply(topic: Topic, author: Any, body: Any) -> Post:
+    """Add a reply; a locked topic takes none. Watchers are told by mail."""
+    _require_poster(author)
+    if topic.locked:
+        raise ForumError(
+            "This topic is locked, so it takes no new replies. Start a new topic instead.",
+            status=409,
+        )
+    if topic.hidden and not entitlement.can_moderate(author):
+        raise ForumError("That topic is not available.", status=404)
+    body = clean_body(body)
+    now = utcnow()
+    post = Post(topic_id=topic.id, author=author, body=body, created_at=now)
+    db.session.add(post)
+    topic.reply_count = Topic.reply_count + 1
+    topic.last_activity_at = now
+    db.session.flush()
+    db.session.refresh(topic, ["reply_count"])
+    events.reply_added(topic, post)
+    return post
+
+
+def edit_post(post: Post, editor: Any, body: Any) -> Post:
+    """Authors change their own posts; the text before the edit is kept as a revision."""
+    if not can_edit(post, editor):
+        raise ForumError("Only the author of a post can edit it.", status=403)
+    if post.topic.locked and not entitlement.can_moderate(editor):
+        raise ForumError("This topic is locked, so its posts can no longer change.", status=409)
+    body = clean_body(body)
+    if body == post.body:
+        return post
+    db.session.add(PostRevision(post_id=post.id, editor=editor, body=post.body))
+    post.body = body
+    post.edited_at = utcnow()
+    db.session.flush()
+    events.post_changed(post)
+    return post
+
+
+def mark_solved(topic: Topic, post: Post | None, user: Any) -> Topic:
+    """Mark the reply that solved the topic (or clear it with None)."""
+    if not can_mark_solved(topic, user):
+        raise ForumError("Only the person who asked, or support staff, can mark the answer.", 403)
+    if post is not None:
+        if post.topic_id != topic.id:
+            raise ForumError("That reply belongs to another topic.", field="post_id")
+        if post.hidden:
+            raise ForumError("A hidden reply cannot be the answer.", status=409)
+        opener = first_post(topic)
+        if opener is not None and opener.id == post.id:
+            raise ForumError("Choose a reply, not the question itself, as the answer.")
+    topic.solved_post_id = post.id if post is not None else None
+    db.session.flush()
+    events.topic_changed(topic)
+    return topic

@@ -1,0 +1,1 @@
+"""Feature requests: ideas, suggestion terms, votes and public statuses."""

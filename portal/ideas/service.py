@@ -1,0 +1,230 @@
+"""Ideas: the suggestion terms, posting, one vote per person, statuses set by product managers.
+
+Services flush, never commit; the view or API call commits once.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from portal.accounts import entitlement
+from portal.extensions import db
+from portal.forums.service import Page, clean_body, clean_title
+from portal.jobs import enqueue
+from portal.models import Idea, IdeaStatus, IdeaVote, SuggestionTermsAcceptance
+from portal.models.types import utcnow
+
+TERMS_VERSION = "2007-1"
+IDEAS_PER_PAGE = 20
+MAX_NOTE = 5_000
+STATUS_MAIL_JOB = "ideas.status_mail"
+SORTS = {"votes": "Most votes", "newest": "Newest", "status": "Status"}
+# Status order for "sort by status": what is moving first, closed matters last.
+STATUS_ORDER = [
+    IdeaStatus.PLANNED,
+    IdeaStatus.UNDER_REVIEW,
+    IdeaStatus.NEW,
+    IdeaStatus.SHIPPED,
+    IdeaStatus.DECLINED,
+]
+
+
+class IdeaError(ValueError):
+    def __init__(self, message: str, status: int = 422, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.field = field
+
+
+# --- the suggestion terms (support guide §3.5, in our own words) ----------------------------
+
+
+def has_accepted_terms(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        db.session.scalar(
+            select(SuggestionTermsAcceptance.id).where(
+                SuggestionTermsAcceptance.user_id == user.id,
+                SuggestionTermsAcceptance.terms_version == TERMS_VERSION,
+            )
+        )
+        is not None
+    )
+
+
+def accept_terms(user: Any, now: datetime | None = None) -> SuggestionTermsAcceptance:
+    """Record that this person accepted the current terms, and when."""
+    existing = db.session.scalar(
+        select(SuggestionTermsAcceptance).where(
+            SuggestionTermsAcceptance.user_id == user.id,
+            SuggestionTermsAcceptance.terms_version == TERMS_VERSION,
+        )
+    )
+    if existing is not None:
+        return existing
+    acceptance = SuggestionTermsAcceptance(
+        user_id=user.id, terms_version=TERMS_VERSION, accepted_at=now or utcnow()
+    )
+    db.session.add(acceptance)
+    db.session.flush()
+    return acceptance
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def list_ideas(sort: str = "votes", status: str | None = None, page: int = 1) -> Page[Idea]:
+    query = select(Idea)
+    if status:
+        query = query.where(Idea.status == status)
+    total = db.session.scalar(query.with_only_columns(func.count(Idea.id))) or 0
+    page = min(max(1, page), max(1, math.ceil(total / IDEAS_PER_PAGE)))
+    if sort == "newest":
+        order = [Idea.created_at.desc(), Idea.id.desc()]
+    elif sort == "status":
+        rank = case({s.value: i for i, s in enumerate(STATUS_ORDER)}, value=Idea.status, else_=99)
+        order = [rank, Idea.vote_count.desc(), Idea.id.desc()]
+    else:
+        order = [Idea.vote_count.desc(), Idea.created_at.desc(), Idea.id.desc()]
+    ideas = db.session.scalars(
+        query.options(joinedload(Idea.author))
+        .order_by(*order)
+        .limit(IDEAS_PER_PAGE)
+        .offset((page - 1) * IDEAS_PER_PAGE)
+    )
+    return Page(list(ideas), total, page, IDEAS_PER_PAGE)
+
+
+def find_idea(idea_id: int) -> Idea | None:
+    return db.session.scalar(
+        select(Idea).where(Idea.id == idea_id).options(joinedload(Idea.author))
+    )
+
+
+def voted_ids(user: Any, ideas: list[Idea]) -> set[int]:
+    """Which of these ideas the person has voted for, in one statement."""
+    if not getattr(user, "is_authenticated", False) or not ideas:
+        return set()
+    return set(
+        db.session.scalars(
+            select(IdeaVote.idea_id).where(
+                IdeaVote.user_id == user.id, IdeaVote.idea_id.in_([i.id for i in ideas])
+            )
+        )
+    )
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def create_idea(author: Any, title: Any, body: Any, accept: bool = False) -> Idea:
+    """Post an idea; a person's first one needs the suggestion terms accepted."""
+    if not entitlement.can_post_in_forums(author):
+        raise IdeaError("Log in to suggest an idea.", status=401)
+    title = _checked(clean_title, title)
+    body = _checked(clean_body, body)
+    if not has_accepted_terms(author):
+        if accept is not True:
+            raise IdeaError(
+                "Accept the terms on suggestions before sending your first idea.",
+                status=422,
+                field="accept_terms",
+            )
+        accept_terms(author)
+    idea = Idea(author=author, title=title, body=body, status=IdeaStatus.NEW.value)
+    db.session.add(idea)
+    db.session.flush()
+    return idea
+
+
+def _checked(clean: Any, value: Any) -> str:
+    try:
+        return clean(value)
+    except ValueError as error:  # ForumError: same rules, reported as an IdeaError
+        raise IdeaError(
+            str(error), getattr(error, "status", 422), getattr(error, "field", None)
+        ) from error
+
+
+def cast_vote(idea: Idea, user: Any) -> int:
+    """Vote once; a second vote is refused (the unique constraint also settles races)."""
+    if not entitlement.can_post_in_forums(user):
+        raise IdeaError("Log in to vote.", status=401)
+    already = IdeaError(
+        "You have already voted for this idea; each person has one vote.", status=409
+    )
+    if has_voted(idea, user):
+        raise already
+    try:
+        with db.session.begin_nested():
+            db.session.add(IdeaVote(idea_id=idea.id, user_id=user.id))
+    except IntegrityError as error:
+        raise already from error
+    idea.vote_count = Idea.vote_count + 1
+    db.session.flush()
+    db.session.refresh(idea, ["vote_count"])
+    return idea.vote_count
+
+
+def withdraw_vote(idea: Idea, user: Any) -> int:
+    """Take a vote back; without a vote there is nothing to take back (409)."""
+    if not entitlement.can_post_in_forums(user):
+        raise IdeaError("Log in to vote.", status=401)
+    existing = db.session.scalar(
+        select(IdeaVote).where(IdeaVote.idea_id == idea.id, IdeaVote.user_id == user.id)
+    )
+    if existing is None:
+        raise IdeaError("You have not voted for this idea.", status=409)
+    db.session.delete(existing)
+    idea.vote_count = Idea.vote_count - 1
+    db.session.flush()
+    db.session.refresh(idea, ["vote_count"])
+    return idea.vote_count
+
+
+def has_voted(idea: Idea, user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        db.session.scalar(
+            select(IdeaVote.id).where(IdeaVote.idea_id == idea.id, IdeaVote.user_id == user.id)
+        )
+        is not None
+    )
+
+
+def set_status(idea: Idea, user: Any, status: Any, note: Any = "", release: Any = "") -> Idea:
+    """A product manager moves the idea on, with a public note; every voter is mailed."""
+    if not entitlement.can_set_idea_status(user):
+        raise IdeaError("Only product managers set the status of ideas.", status=403)
+    try:
+        new_status = IdeaStatus(status)
+    except ValueError as error:
+        allowed = ", ".join(s.value for s in IdeaStatus)
+        raise IdeaError(f"The status must be one of: {allowed}.", field="status") from error
+    if note is None:
+        note = ""
+    if not isinstance(note, str) or len(note) > MAX_NOTE:
+        raise IdeaError(f"The note must be text under {MAX_NOTE} characters.", field="note")
+    release = (release or "").strip() if isinstance(release, str) else ""
+    if len(release) > 40:
+        raise IdeaError("Give the release as a short version such as 4.1.", field="release")
+    if new_status is IdeaStatus.SHIPPED and not (release or idea.shipped_in_release):
+        raise IdeaError("Say which release the idea shipped in.", field="release")
+    changed = new_status.value != idea.status
+    idea.status = new_status.value
+    idea.status_note = note.strip()
+    if new_status is IdeaStatus.SHIPPED:
+        idea.shipped_in_release = release or idea.shipped_in_release
+    idea.status_changed_at = utcnow()
+    db.session.flush()
+    if changed:
+        enqueue(STATUS_MAIL_JOB, {"idea_id": idea.id})
+    return idea

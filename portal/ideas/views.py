@@ -1,0 +1,184 @@
+"""/ideas/: the feature-request board: suggest, vote, and see what product managers decided."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from portal.accounts import entitlement
+from portal.extensions import client_address, db, limiter
+from portal.htmx import is_htmx_request, render
+from portal.ideas import service, tiers
+from portal.ideas.service import IdeaError
+from portal.ideas.terms import terms_paragraphs
+from portal.markdown import render_markdown
+from portal.models import Idea, IdeaStatus
+
+bp = Blueprint("ideas", __name__, url_prefix="/ideas")
+
+
+def _person_key() -> str:
+    return f"user:{current_user.id}" if current_user.is_authenticated else client_address()
+
+
+idea_limit = limiter.limit(
+    lambda: current_app.config.get("FORUM_POST_LIMIT", "10 per minute"),
+    key_func=_person_key,
+    methods=["POST"],
+    error_message="You are sending ideas faster than the board allows. Wait a minute.",
+)
+
+
+def _list_args() -> tuple[str, str]:
+    sort = request.args.get("sort", "votes")
+    status = request.args.get("status", "")
+    if sort not in service.SORTS:
+        sort = "votes"
+    if status not in {s.value for s in IdeaStatus}:
+        status = ""
+    return sort, status
+
+
+@bp.route("/")
+def index() -> Response:
+    sort, status = _list_args()
+    ideas = service.list_ideas(sort, status or None, request.args.get("page", 1, type=int) or 1)
+    return render(
+        "ideas/index.html",
+        "ideas/_list.html",
+        ideas=ideas,
+        sort=sort,
+        status=status,
+        sorts=service.SORTS,
+        statuses=list(IdeaStatus),
+        voted_ids=service.voted_ids(current_user, ideas.items),
+    )
+
+
+@bp.route("/terms")
+def terms() -> str:
+    return render_template("ideas/terms.html", paragraphs=terms_paragraphs())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+@idea_limit
+def new() -> Response | tuple[str, int]:
+    error = None
+    if request.method == "POST":
+        try:
+            idea = service.create_idea(
+                current_user,
+                request.form.get("title"),
+                request.form.get("body"),
+                accept=request.form.get("accept_terms") == "yes",
+            )
+        except IdeaError as problem:
+            db.session.rollback()
+            error = problem
+        else:
+            db.session.commit()
+            flash("Thank you: your idea is on the board. Others can now vote for it.", "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id))
+    return render_template(
+        "ideas/new.html",
+        error=error,
+        form=request.form,
+        needs_terms=not service.has_accepted_terms(current_user),
+        paragraphs=terms_paragraphs(),
+    ), (error.status if error else 200)
+
+
+def _idea_or_404(idea_id: int) -> Idea:
+    return service.find_idea(idea_id) or abort(404)
+
+
+@bp.route("/<int:idea_id>")
+def show(idea_id: int) -> str:
+    idea = _idea_or_404(idea_id)
+    return render_template(
+        "ideas/show.html",
+        idea=idea,
+        body=render_markdown(idea.body),
+        voted=service.has_voted(idea, current_user),
+        tier_votes=tiers.votes_by_tier(idea, current_user),
+        can_set_status=entitlement.can_set_idea_status(current_user),
+        statuses=list(IdeaStatus),
+        error=None,
+        form={},
+    )
+
+
+@bp.route("/<int:idea_id>/vote", methods=["POST"])
+@login_required
+def vote(idea_id: int) -> Response:
+    """The vote toggle: `vote=1` votes, `vote=0` withdraws; a repeat of either changes nothing."""
+    idea = _idea_or_404(idea_id)
+    wants_vote = request.form.get("vote", "1") != "0"
+    message = None
+    try:
+        if wants_vote:
+            service.cast_vote(idea, current_user)
+        else:
+            service.withdraw_vote(idea, current_user)
+    except IdeaError as problem:
+        # A second click in another tab: the vote already stands as asked, so just say so.
+        db.session.rollback()
+        if problem.status != 409:
+            abort(problem.status, str(problem))
+        message = str(problem)
+    else:
+        db.session.commit()
+    idea = _idea_or_404(idea_id)
+    if is_htmx_request():
+        return render(
+            "ideas/show.html",
+            "ideas/_vote.html",
+            idea=idea,
+            voted=service.has_voted(idea, current_user),
+            vote_message=message,
+        )
+    flash(
+        message or ("Your vote is counted." if wants_vote else "Your vote is withdrawn."),
+        "info" if message else "success",
+    )
+    return redirect(_safe_back(url_for("ideas.show", idea_id=idea.id)))
+
+
+def _safe_back(default: str) -> str:
+    target = request.form.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+@bp.route("/<int:idea_id>/status", methods=["POST"])
+@login_required
+def set_status(idea_id: int) -> Response | tuple[str, int]:
+    if not entitlement.can_set_idea_status(current_user):
+        abort(403, "Only product managers set the status of ideas.")
+    idea = _idea_or_404(idea_id)
+    try:
+        service.set_status(
+            idea,
+            current_user,
+            request.form.get("status"),
+            request.form.get("note", ""),
+            request.form.get("release", ""),
+        )
+    except IdeaError as problem:
+        db.session.rollback()
+        idea = _idea_or_404(idea_id)
+        return render_template(
+            "ideas/show.html",
+            idea=idea,
+            body=render_markdown(idea.body),
+            voted=service.has_voted(idea, current_user),
+            tier_votes=tiers.votes_by_tier(idea, current_user),
+            can_set_status=True,
+            statuses=list(IdeaStatus),
+            error=problem,
+            form=request.form,
+        ), problem.status
+    db.session.commit()
+    flash(f"The status is now “{idea.status_enum.label}”; voters will get an email.", "success")
+    return redirect(url_for("ideas.show", idea_id=idea.id))

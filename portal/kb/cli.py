@@ -1,0 +1,49 @@
+"""`flask kb import DIR`, `flask kb export DIR`, `flask kb reindex` (CONTRACT.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from portal.extensions import db
+from portal.kb.files import export_folder, import_folder
+from portal.search import catch_up, close_all, plan_rebuild, rebuild
+
+kb_cli = AppGroup("kb", help="Knowledge-base articles and the search index.")
+
+FOLDER = click.Path(file_okay=False, path_type=Path)
+
+
+@kb_cli.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def import_command(folder: Path) -> None:
+    """Add or update the articles in FOLDER (*.md with front matter), matched by slug."""
+    report = import_folder(folder)
+    db.session.commit()
+    click.echo(f"Articles: {report.summary()}.")
+    for name, reason in report.refused:
+        click.echo(f"  refused {name}: {reason}", err=True)
+    if report.added or report.updated:
+        applied = catch_up(wait=5.0)
+        click.echo(f"Search index: {applied} change(s) applied.")
+
+
+@kb_cli.command("export")
+@click.argument("folder", type=FOLDER)
+def export_command(folder: Path) -> None:
+    """Write every article to FOLDER as <slug>.md, in the format `kb import` reads."""
+    count = export_folder(folder)
+    click.echo(f"Exported {count} article(s) to {folder}.")
+
+
+@kb_cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the search index from the database."""
+    plan = plan_rebuild()
+    close_all()
+    with click.progressbar(length=plan.total, label="Indexing", show_pos=True) as bar:
+        indexed = rebuild(plan, progress=bar.update)
+    catch_up(wait=5.0)  # changes made while the rebuild ran
+    click.echo(f"Indexed {indexed} document(s).")

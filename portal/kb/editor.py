@@ -1,0 +1,109 @@
+"""Writing in the browser for KB engineers: edit with live preview, drafts, publishing, history."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+
+from portal.accounts import entitlement
+from portal.extensions import db
+from portal.kb import service
+from portal.kb.diff import revision_diff
+from portal.kb.blueprint import bp
+from portal.markdown import render_markdown
+from portal.search import apply_now
+
+FORM_FIELDS = ("title", "slug", "product", "versions", "tags", "summary", "body")
+
+
+def _require_editor() -> None:
+    if not entitlement.can_publish_articles(current_user):
+        abort(403)
+
+
+@bp.route("/manage")
+def manage() -> str:
+    _require_editor()
+    return render_template("kb/manage.html", articles=service.list_articles(include_drafts=True))
+
+
+@bp.route("/preview", methods=["POST"])
+def preview() -> Markup:
+    """The HTMX live preview beside the editor, through the one Markdown renderer."""
+    _require_editor()
+    return render_markdown(request.form.get("body", "")[: service.MAX_BODY])
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+def edit(slug: str | None = None) -> Response | tuple[str, int]:
+    _require_editor()
+    article = (service.find_article(slug, include_drafts=True) or abort(404)) if slug else None
+    error = None
+    if request.method == "POST":
+        data = {name: request.form.get(name, "") for name in FORM_FIELDS}
+        data["status"] = "published" if request.form.get("action") == "publish" else "draft"
+        try:
+            saved, changed = service.save_article(
+                article, data, current_user, note=request.form.get("note", "")
+            )
+        except service.ArticleError as problem:
+            db.session.rollback()
+            error = problem
+        else:
+            db.session.commit()
+            if changed:
+                apply_now()
+            state = "published" if saved.is_published else "saved as a draft"
+            flash(f"“{saved.title}” is {state}." if changed else "Nothing had changed.", "success")
+            return redirect(url_for("kb.article", slug=saved.slug))
+    return render_template(
+        "kb/edit.html",
+        article=article,
+        error=error,
+        form=request.form if request.method == "POST" else None,
+        products=current_app.config["VENDOR_PRODUCTS"],
+        preview=render_markdown(
+            request.form.get("body", "") if request.method == "POST" else (article.body if article else "")
+        ),
+    ), 400 if error else 200
+
+
+bp.add_url_rule("/new", endpoint="new", view_func=edit, methods=["GET", "POST"])
+
+
+@bp.route("/<slug>/status", methods=["POST"])
+def set_status(slug: str) -> Response:
+    _require_editor()
+    article = service.find_article(slug, include_drafts=True) or abort(404)
+    status = request.form.get("status", "")
+    if status not in service.STATUSES:
+        abort(400, "Choose draft or published.")
+    service.set_status(article, status, current_user)
+    db.session.commit()
+    apply_now()
+    flash(f"“{article.title}” is {'published' if article.is_published else 'now a draft'}.", "success")
+    return redirect(url_for("kb.article", slug=article.slug))
+
+
+@bp.route("/<slug>/history")
+def history(slug: str) -> str:
+    _require_editor()
+    article = service.find_article(slug, include_drafts=True) or abort(404)
+    return render_template("kb/history.html", article=article, revisions=service.revisions(article))
+
+
+@bp.route("/<slug>/history/<int:number>")
+def revision(slug: str, number: int) -> str:
+    _require_editor()
+    article = service.find_article(slug, include_drafts=True) or abort(404)
+    current = service.find_revision(article, number) or abort(404)
+    previous = service.find_revision(article, number - 1) if number > 1 else None
+    return render_template(
+        "kb/revision.html",
+        article=article,
+        revision=current,
+        previous=previous,
+        diff=revision_diff(previous, current),
+    )

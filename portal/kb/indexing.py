@@ -1,0 +1,54 @@
+"""Published articles as search documents (the "article" source of portal.search)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Article, ArticleStatus
+from portal.search import SearchDocument, register_source
+
+DOC_TYPE = "article"
+
+
+def article_document(article: Article) -> SearchDocument:
+    return SearchDocument(
+        type=DOC_TYPE,
+        key=article.slug,
+        title=article.title,
+        url=f"/kb/{article.slug}",  # a path: the job runner has no request to build URLs from
+        summary=article.summary,
+        body=article.body,
+        tags=tuple(article.tags or ()),
+        product=article.product,
+        versions=tuple(article.versions or ()),
+    )
+
+
+def load_articles(keys: list[str]) -> list[SearchDocument]:
+    """Only published articles: a draft or a deleted slug is dropped from the index."""
+    found: list[SearchDocument] = []
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        articles = db.session.scalars(
+            select(Article).where(
+                Article.slug.in_(chunk), Article.status == ArticleStatus.PUBLISHED.value
+            )
+        )
+        found.extend(article_document(a) for a in articles)
+    return found
+
+
+def all_article_keys() -> Iterable[str]:
+    return list(
+        db.session.scalars(
+            select(Article.slug)
+            .where(Article.status == ArticleStatus.PUBLISHED.value)
+            .order_by(Article.id)
+        )
+    )
+
+
+register_source(DOC_TYPE, load_articles, all_article_keys)

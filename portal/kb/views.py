@@ -1,0 +1,124 @@
+"""/kb/: search (as-you-type with HTMX, plain GET without JavaScript) and reading articles."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import (
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from portal import search as search_engine
+from portal.accounts import entitlement
+from portal.extensions import db
+from portal.htmx import is_htmx_request, render
+from portal.kb import service
+from portal.kb.blueprint import bp
+from portal.markdown import render_markdown
+from portal.search.query import clean_query
+
+
+SEARCH_TYPES = {"article": "Articles", "topic": "Forum threads", "doc": "Documentation"}
+RELATED_COUNT = 5
+
+
+def search_arguments(args) -> tuple[dict[str, object], list[str]]:  # noqa: ANN001 - MultiDict
+    """Search parameters from a query string, with a note for each one that was set aside."""
+    notes: list[str] = []
+    product = (args.get("product") or "").strip() or None
+    if product and product not in current_app.config["VENDOR_PRODUCTS"]:
+        notes.append(f"There is no product called “{product[:80]}”, so every product is shown.")
+        product = None
+    doc_type = (args.get("type") or "").strip() or None
+    if doc_type and doc_type not in SEARCH_TYPES:
+        notes.append("That kind of result does not exist, so every kind is shown.")
+        doc_type = None
+    tag = (args.get("tag") or "").strip().lower()[:60] or None
+    return {
+        "q": clean_query(args.get("q")),
+        "product": product,
+        "tag": tag,
+        "type": doc_type,
+        "page": search_engine.parse_page(args.get("page", 1)),
+    }, notes
+
+
+@bp.route("/")
+def search() -> Response:
+    params, notes = search_arguments(request.args)
+    results = search_engine.search(
+        params["q"],
+        product=params["product"],
+        tag=params["tag"],
+        type=params["type"],
+        page=params["page"],
+    )
+    return render(
+        "kb/search.html",
+        "kb/_results.html",
+        results=results,
+        params=params,
+        notes=notes,
+        products=current_app.config["VENDOR_PRODUCTS"],
+        tags=service.known_tags(),
+        types=SEARCH_TYPES,
+        can_file=entitlement.can_file_case(current_user),
+    )
+
+
+def voter_key(create: bool = False) -> str | None:
+    """Who is rating: the account, or for anonymous readers a random id kept in the session."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    token = session.get("kb_voter")
+    if token is None and create:
+        token = session["kb_voter"] = secrets.token_urlsafe(16)
+    return f"session:{token}" if token else None
+
+
+def _rating_context(article) -> dict[str, object]:  # noqa: ANN001 - an Article
+    staff = entitlement.can_see_article_ratings(current_user)
+    return {
+        "article": article,
+        "rated": service.has_rated(article, voter_key()),
+        "totals": service.rating_totals(article) if staff else None,
+    }
+
+
+@bp.route("/<slug>")
+def article(slug: str) -> str:
+    editor = entitlement.can_publish_articles(current_user)
+    found = service.find_article(slug, include_drafts=editor) or abort(404)
+    related = search_engine.suggest(
+        " ".join([found.title, *found.tags]),
+        limit=RELATED_COUNT,
+        exclude=("article", found.slug),
+    )
+    return render_template(
+        "kb/article.html",
+        body=render_markdown(found.body),
+        related=related,
+        can_edit=editor,
+        **_rating_context(found),
+    )
+
+
+@bp.route("/<slug>/rating", methods=["POST"])
+def rate(slug: str) -> Response:
+    found = service.find_article(slug) or abort(404)
+    answer = request.form.get("helpful", "")
+    if answer not in ("yes", "no"):
+        abort(400, "Answer yes or no.")
+    service.rate(found, voter_key(create=True), answer == "yes")
+    db.session.commit()
+    if is_htmx_request():
+        return render("kb/_rating.html", "kb/_rating.html", **_rating_context(found))
+    return redirect(url_for("kb.article", slug=slug, _anchor="rating"))

@@ -1,0 +1,205 @@
+"""Support cases, their conversation, timeline, attachments, and deflected filings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.accounts import Organisation, User
+from portal.models.types import UTCDateTime, utcnow
+
+
+class CaseStatus(StrEnum):
+    """Where a case stands; the allowed moves live in `portal/cases/status.py`."""
+
+    NEW = "new"
+    ASSIGNED = "assigned"
+    WAITING_ON_CUSTOMER = "waiting_on_customer"
+    WAITING_ON_SUPPORT = "waiting_on_support"
+    AWAITING_BUG_FIX = "awaiting_bug_fix"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return _STATUS_LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        return self is not CaseStatus.CLOSED
+
+
+_STATUS_LABELS = {
+    CaseStatus.NEW: "New",
+    CaseStatus.ASSIGNED: "Assigned",
+    CaseStatus.WAITING_ON_CUSTOMER: "Waiting on customer",
+    CaseStatus.WAITING_ON_SUPPORT: "Waiting on support",
+    CaseStatus.AWAITING_BUG_FIX: "Awaiting bug fix",
+    CaseStatus.RESOLVED: "Resolved",
+    CaseStatus.CLOSED: "Closed",
+}
+
+
+class Channel(StrEnum):
+    """How a case reached support."""
+
+    WEB = "web"
+    API = "api"
+    PHONE = "phone"
+
+
+class CaseNumberCounter(db.Model):
+    """One row holding the next case number; incremented atomically, so numbers never repeat."""
+
+    __tablename__ = "case_numbers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    next_value: Mapped[int] = mapped_column(Integer)
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_org_status", "organisation_id", "status"),
+        Index("ix_cases_status_due", "status", "response_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    subject: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    recent_changes: Mapped[str] = mapped_column(Text, default="")
+    product: Mapped[str] = mapped_column(String(80))
+    version: Mapped[str] = mapped_column(String(40), default="")
+
+    customer_severity: Mapped[str] = mapped_column(String(2))
+    severity: Mapped[str] = mapped_column(String(2))
+    # The agreement's tier when the case was filed: later renewals do not move its targets.
+    tier: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(24), default=CaseStatus.NEW.value)
+    escalated: Mapped[bool] = mapped_column(default=False)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    channel: Mapped[str] = mapped_column(String(10), default=Channel.WEB.value)
+    bug_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    third_party: Mapped[bool] = mapped_column(default=False)
+    third_party_vendor: Mapped[str | None] = mapped_column(String(120))
+    action_plan: Mapped[str | None] = mapped_column(Text)
+    action_plan_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    response_met: Mapped[bool | None] = mapped_column()
+    last_support_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_customer_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship("Organisation")
+    contact: Mapped[User] = relationship("User", foreign_keys=[contact_id])
+    owner: Mapped[User | None] = relationship("User", foreign_keys=[owner_id])
+    filed_by: Mapped[User | None] = relationship("User", foreign_keys=[filed_by_id])
+    messages: Mapped[list[CaseMessage]] = relationship(
+        "CaseMessage", back_populates="case", order_by="CaseMessage.id"
+    )
+    events: Mapped[list[CaseEvent]] = relationship(
+        "CaseEvent", back_populates="case", order_by="CaseEvent.id"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        "Attachment", back_populates="case", order_by="Attachment.id"
+    )
+
+    @property
+    def status_enum(self) -> CaseStatus:
+        return CaseStatus(self.status)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CaseStatus.CLOSED.value
+
+    def __repr__(self) -> str:
+        return f"<Case {self.number} {self.status}>"
+
+
+class CaseMessage(db.Model):
+    """A message on a case: public (customer and support both see it) or an internal note."""
+
+    __tablename__ = "case_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    public: Mapped[bool] = mapped_column(default=True)
+    from_support: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship("Case", back_populates="messages")
+    author: Mapped[User | None] = relationship("User")
+    attachments: Mapped[list[Attachment]] = relationship(
+        "Attachment", back_populates="message", order_by="Attachment.id"
+    )
+
+
+class CaseEvent(db.Model):
+    """One line of a case's timeline; `public` events are shown to the customer."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    public: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship("Case", back_populates="events")
+    actor: Mapped[User | None] = relationship("User")
+
+
+class Attachment(db.Model):
+    """A file on a case, stored on disk under UPLOAD_DIR; the database keeps its metadata."""
+
+    __tablename__ = "case_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("case_messages.id"))
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_path: Mapped[str] = mapped_column(String(500))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(120), default="application/octet-stream")
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship("Case", back_populates="attachments")
+    message: Mapped[CaseMessage | None] = relationship("CaseMessage", back_populates="attachments")
+    uploaded_by: Mapped[User | None] = relationship("User")
+
+
+class Deflection(db.Model):
+    """A filing that ended because a suggested article answered the question."""
+
+    __tablename__ = "case_deflections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    query: Mapped[str] = mapped_column(Text, default="")
+    article_key: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    user: Mapped[User | None] = relationship("User")
+    organisation: Mapped[Organisation | None] = relationship("Organisation")

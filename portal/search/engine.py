@@ -1,0 +1,210 @@
+"""Searching: ranked, filtered, paged results with highlighted excerpts and spelling help."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import nh3
+from flask import current_app
+from markupsafe import Markup, escape
+from whoosh.highlight import ContextFragmenter, Highlighter, HtmlFormatter
+from whoosh.query import Query, Term
+from whoosh.searching import Hit, Searcher
+
+from portal.search.documents import type_label
+from portal.search.query import Filters, browse_query, clean_query, terms, text_query, words
+from portal.search.schema import ANALYZER
+from portal.search.searcher import open_searcher
+
+MAX_PAGE = 500
+MAX_PER_PAGE = 50
+SUMMARY_EXCERPT_CHARS = 240
+
+_highlighter = Highlighter(
+    fragmenter=ContextFragmenter(maxchars=220, surround=70),
+    formatter=HtmlFormatter(tagname="mark", between=" … "),
+)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    type: str
+    key: str
+    title: str
+    url: str
+    excerpt: Markup
+    score: float
+    summary: str = ""
+    product: str = ""
+    tags: tuple[str, ...] = ()
+
+    @property
+    def type_label(self) -> str:
+        return type_label(self.type)
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    total: int
+    hits: list[SearchHit]
+    page: int
+    per_page: int
+    suggestion: str | None = None
+    filters: Filters = field(default_factory=Filters)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def first_position(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.hits else 0
+
+    @property
+    def last_position(self) -> int:
+        return self.first_position + len(self.hits) - 1 if self.hits else 0
+
+
+def parse_page(value: object) -> int:
+    """A page number from a query string: anything odd becomes 1, huge ones are capped."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+def _folder() -> str:
+    return str(current_app.config["INDEX_DIR"])
+
+
+def _summary_excerpt(summary: str) -> Markup:
+    text = summary if len(summary) <= SUMMARY_EXCERPT_CHARS else summary[:SUMMARY_EXCERPT_CHARS]
+    return Markup(escape(text))
+
+
+def _excerpt(hit: Hit, highlight: bool) -> Markup:
+    if highlight:
+        fragment = hit.highlights("body", text=hit.get("excerpt", ""), top=2)
+        if not fragment:
+            fragment = hit.highlights("summary", top=1)
+        if fragment:
+            # The formatter escapes the text; cleaning again guarantees only <mark> survives.
+            return Markup(nh3.clean(fragment, tags={"mark"}, attributes={"mark": {"class"}}))
+    return _summary_excerpt(hit.get("summary", ""))
+
+
+def _hit(hit: Hit, highlight: bool, scored: bool = True) -> SearchHit:
+    tags = tuple(t for t in (hit.get("tag") or "").split(",") if t)
+    return SearchHit(
+        type=hit["type"],
+        key=hit["key"],
+        title=hit["title"],
+        url=hit["url"],
+        excerpt=_excerpt(hit, highlight),
+        score=round(float(hit.score or 0.0), 4) if scored else 0.0,
+        summary=hit.get("summary", ""),
+        product=hit.get("product", ""),
+        tags=tags,
+    )
+
+
+def _suggestion(searcher: Searcher, text: str) -> str | None:
+    """The query with unknown words replaced by the nearest indexed words, if any changed."""
+    reader = searcher.reader()
+    changed = False
+    corrected: list[str] = []
+    correctors = {}
+    for word in words(text):
+        stems = [token.text for token in ANALYZER(word)]
+        known = not stems or any(
+            reader.doc_frequency(name, stem) for name in ("title", "body") for stem in stems
+        )
+        if known or not word.isalpha() or len(word) < 4:
+            corrected.append(word)
+            continue
+        best = None
+        for name in ("title", "body"):
+            corrector = correctors.get(name) or correctors.setdefault(
+                name, searcher.corrector(name)
+            )
+            found = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+            if found:
+                best = found[0]
+                break
+        corrected.append(best or word)
+        changed = changed or bool(best)
+    return " ".join(corrected) if changed else None
+
+
+def search(
+    q: str | None,
+    *,
+    product: str | None = None,
+    tag: str | None = None,
+    type: str | None = None,  # noqa: A002 - the public parameter name in the API
+    page: int = 1,
+    per_page: int = 10,
+) -> SearchPage:
+    """Ranked search over every document type; an empty query with filters lists by title."""
+    text = clean_query(q)
+    filters = Filters(product or None, tag or None, type or None)
+    page = min(max(int(page), 1), MAX_PAGE)
+    per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
+    term_list = terms(text)
+    query: Query | None = text_query(term_list)
+    if query is None and filters.active:
+        query = browse_query()
+    empty = SearchPage(text, 0, [], 1, per_page, None, filters)
+    if query is None:
+        return empty
+    with open_searcher(_folder()) as searcher:
+        if searcher is None:
+            return empty
+        kwargs = {"filter": filters.query(), "sortedby": None if term_list else "sort_title"}
+        results = searcher.search_page(query, page, pagelen=per_page, terms=False, **kwargs)
+        if results.total and page > results.pagecount:
+            page = results.pagecount
+            results = searcher.search_page(query, page, pagelen=per_page, **kwargs)
+        if term_list:
+            results.results.highlighter = _highlighter
+            results.results.fragmenter = _highlighter.fragmenter
+        hits = [_hit(hit, bool(term_list), scored=bool(term_list)) for hit in results]
+        suggestion = _suggestion(searcher, text) if term_list else None
+        return SearchPage(text, results.total, hits, page, per_page, suggestion, filters)
+
+
+def suggest(
+    text: str | None,
+    limit: int = 5,
+    *,
+    type: str | None = None,  # noqa: A002
+    exclude: tuple[str, str] | None = None,
+) -> list[SearchHit]:
+    """The best few documents for free text (a case subject and description, an article's
+    title and tags): an OR of its meaningful words, no highlighting, so it stays fast.
+
+    `exclude=(type, key)` leaves one document out (related articles leave out themselves).
+    """
+    query = text_query(terms(clean_query(text)))
+    if query is None:
+        return []
+    with open_searcher(_folder()) as searcher:
+        if searcher is None:
+            return []
+        mask = Term("uid", f"{exclude[0]}:{exclude[1]}") if exclude else None
+        filter_query = Term("type", type) if type else None
+        results = searcher.search(
+            query, limit=max(1, min(limit, 20)), filter=filter_query, mask=mask, terms=False
+        )
+        return [_hit(hit, False) for hit in results]

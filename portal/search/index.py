@@ -1,0 +1,233 @@
+"""Writing the index: catching up from the change log, and rebuilding from the database.
+
+Whoosh allows one writer per index, so every write here happens under an exclusive file
+lock in the index folder (`writer.lock`). Two kinds of process take it:
+
+- the job runner's periodic `search.catch_up` (every server runs one, so every server's own
+  index follows the shared change log), and
+- a web request that has just committed a publish: it calls `catch_up(wait=...)` so the edit
+  is searchable on this server at once, instead of at the next runner pass. If the lock
+  stays busy for longer than `wait`, it gives up quietly; the runner applies it shortly.
+
+The high-water mark (the last change-log id applied) lives in `catchup.json` beside the
+index, so it always describes that index: delete the folder and the mark goes with it.
+
+Change-log ids come from a sequence. On PostgreSQL a transaction can commit a lower id after
+a higher one is already visible, so the mark only moves past changes older than
+`SETTLE_SECONDS`; younger ones are applied on every pass until they settle (applying a
+change twice is harmless: an upsert replaces the document).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+
+from portal.extensions import db
+from portal.models.search import SearchChange
+from portal.models.types import utcnow
+from portal.search.documents import SearchDocument, Source, sources
+from portal.search.schema import build_schema, index_fields
+
+MARK_FILE = "catchup.json"
+LOCK_FILE = "writer.lock"
+SETTLE_SECONDS = 15
+BATCH = 500
+INDEX_NAME = "MAIN"
+
+_listeners: list[Callable[[str], None]] = []
+
+
+def index_dir() -> Path:
+    return Path(current_app.config["INDEX_DIR"])
+
+
+def on_index_changed(listener: Callable[[str], None]) -> None:
+    """Call `listener(index_dir)` after this process commits to an index (searchers refresh)."""
+    _listeners.append(listener)
+
+
+def _changed(folder: Path) -> None:
+    for listener in _listeners:
+        listener(str(folder))
+
+
+@contextmanager
+def writer_lock(folder: Path, wait: float | None) -> Iterator[bool]:
+    """Hold the index's writer lock; yields False if it stayed busy for `wait` seconds.
+
+    `wait=None` blocks until the lock is free.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK_FILE, "a+") as handle:
+        deadline = None if wait is None else time.monotonic() + wait
+        while True:
+            try:
+                flags = fcntl.LOCK_EX if deadline is None else fcntl.LOCK_EX | fcntl.LOCK_NB
+                fcntl.flock(handle, flags)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    yield False
+                    return
+                time.sleep(0.02)
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read_mark(folder: Path) -> int:
+    try:
+        return int(json.loads((folder / MARK_FILE).read_text())["mark"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
+def _write_mark(folder: Path, mark: int) -> None:
+    temporary = folder / f"{MARK_FILE}.tmp"
+    temporary.write_text(json.dumps({"mark": mark}))
+    os.replace(temporary, folder / MARK_FILE)
+
+
+def _open_or_create(folder: Path) -> Index:
+    if whoosh_index.exists_in(str(folder), indexname=INDEX_NAME):
+        return whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
+    return whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
+
+
+def index_exists(folder: Path) -> bool:
+    return folder.is_dir() and whoosh_index.exists_in(str(folder), indexname=INDEX_NAME)
+
+
+def _load(source: Source, keys: list[str]) -> list[SearchDocument]:
+    return [doc for doc in source.load(keys) if doc.key in set(keys)]
+
+
+def catch_up(*, wait: float | None = 0.0, now: datetime | None = None) -> int:
+    """Apply change-log rows past this index's mark; returns how many rows were applied.
+
+    Returns 0 without waiting longer than `wait` seconds if another writer holds the lock.
+    """
+    folder = index_dir()
+    now = now or utcnow()
+    applied = 0
+    with writer_lock(folder, wait) as acquired:
+        if not acquired:
+            return 0
+        registered = sources()
+        mark = read_mark(folder)
+        while True:
+            rows = list(
+                db.session.scalars(
+                    select(SearchChange)
+                    .where(SearchChange.id > mark)
+                    .order_by(SearchChange.id)
+                    .limit(BATCH)
+                )
+            )
+            if not rows:
+                break
+            _apply(folder, rows, registered)
+            applied += len(rows)
+            settled = mark
+            for row in rows:
+                if row.created_at > now - timedelta(seconds=SETTLE_SECONDS):
+                    break
+                settled = row.id
+            if settled != mark:
+                _write_mark(folder, settled)
+            if settled != rows[-1].id:
+                break  # the rest are still settling; they are applied again next pass
+            mark = settled
+    return applied
+
+
+def _apply(folder: Path, rows: list[SearchChange], registered: dict[str, Source]) -> None:
+    latest: dict[tuple[str, str], str] = {}
+    for row in rows:
+        latest[(row.doc_type, row.doc_key)] = row.action
+    ix = _open_or_create(folder)
+    writer = ix.writer(timeout=30)
+    try:
+        by_type: dict[str, list[str]] = {}
+        for (doc_type, key), action in latest.items():
+            writer.delete_by_term("uid", f"{doc_type}:{key}")
+            if action == "upsert" and doc_type in registered:
+                by_type.setdefault(doc_type, []).append(key)
+        for doc_type, keys in by_type.items():
+            for doc in _load(registered[doc_type], keys):
+                writer.add_document(**index_fields(doc))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    ix.close()
+    _changed(folder)
+
+
+@dataclass
+class RebuildPlan:
+    keys: dict[str, list[str]]
+    mark: int
+
+    @property
+    def total(self) -> int:
+        return sum(len(keys) for keys in self.keys.values())
+
+
+def plan_rebuild() -> RebuildPlan:
+    """What a rebuild will index. The mark is taken first: later changes are applied after."""
+    settled_before = utcnow() - timedelta(seconds=SETTLE_SECONDS)
+    mark = (
+        db.session.scalar(
+            select(func.max(SearchChange.id)).where(SearchChange.created_at <= settled_before)
+        )
+        or 0
+    )
+    keys = {name: list(source.all_keys()) for name, source in sources().items()}
+    return RebuildPlan(keys, mark)
+
+
+def rebuild(
+    plan: RebuildPlan | None = None,
+    progress: Callable[[int], None] | None = None,
+    chunk: int = 200,
+) -> int:
+    """Replace the index with every document the sources hold; returns how many were indexed."""
+    plan = plan or plan_rebuild()
+    folder = index_dir()
+    registered = sources()
+    indexed = 0
+    with writer_lock(folder, None):
+        ix = whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
+        writer = ix.writer(limitmb=128)
+        try:
+            for doc_type, keys in plan.keys.items():
+                for start in range(0, len(keys), chunk):
+                    batch = keys[start : start + chunk]
+                    for doc in _load(registered[doc_type], batch):
+                        writer.add_document(**index_fields(doc))
+                        indexed += 1
+                    if progress:
+                        progress(len(batch))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(optimize=True)
+        ix.close()
+        _write_mark(folder, plan.mark)
+        _changed(folder)
+    return indexed

@@ -1,0 +1,76 @@
+"""Turning what people type into a Whoosh query, without Whoosh's query language.
+
+Customers paste error messages and write questions; quotes, colons, `*` or `AND` must not
+change the meaning or raise a parse error. So the text is run through the index's own
+analyser and the query is built from the resulting terms: every term may match in any
+field (weighted by `FIELD_BOOSTS`), and documents matching more of the terms score higher.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh.query import And, Every, Or, Query, Term
+
+from portal.search.schema import ANALYZER, FIELD_BOOSTS, WORDS
+
+MAX_QUERY_CHARS = 300
+MAX_TERMS = 24
+
+
+def clean_query(text: str | None) -> str:
+    """The query as shown back to the user: trimmed, single-spaced, capped in length."""
+    return " ".join((text or "").split())[:MAX_QUERY_CHARS]
+
+
+def terms(text: str) -> list[str]:
+    """The distinct index terms (stemmed, no stop words) of a text, in order."""
+    seen: dict[str, None] = {}
+    for token in ANALYZER(text[:MAX_QUERY_CHARS]):
+        seen.setdefault(token.text, None)
+        if len(seen) >= MAX_TERMS:
+            break
+    return list(seen)
+
+
+def words(text: str) -> list[str]:
+    """The meaningful words of a text as typed (lower-cased, unstemmed)."""
+    return [token.text for token in WORDS(text[:MAX_QUERY_CHARS])]
+
+
+def text_query(term_list: list[str]) -> Query | None:
+    """An OR over the terms, each across the weighted fields; None when nothing is left."""
+    if not term_list:
+        return None
+    per_term = [
+        Or([Term(field, term, boost=boost) for field, boost in FIELD_BOOSTS.items()])
+        for term in term_list
+    ]
+    return per_term[0] if len(per_term) == 1 else Or(per_term)
+
+
+@dataclass(frozen=True)
+class Filters:
+    product: str | None = None
+    tag: str | None = None
+    type: str | None = None
+
+    def query(self) -> Query | None:
+        parts: list[Query] = []
+        if self.product:
+            parts.append(Term("product", self.product))
+        if self.tag:
+            parts.append(Term("tag", self.tag.strip().lower()))
+        if self.type:
+            parts.append(Term("type", self.type))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else And(parts)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.product or self.tag or self.type)
+
+
+def browse_query() -> Query:
+    return Every()

@@ -1,0 +1,103 @@
+"""Reading the index: one cached searcher per index folder, refreshed when the index changes.
+
+Opening a Whoosh searcher reads every segment's metadata, so a web process keeps one and
+reuses it. Another process (the job runner) may commit at any time; the searcher checks
+for a newer index generation at most every `REFRESH_SECONDS`, and at once after this
+process wrote the index itself. Searches on one searcher are serialised by a lock: a
+Whoosh searcher is not meant to be shared by threads running at the same moment.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
+
+from portal.search.index import INDEX_NAME, index_exists, on_index_changed
+
+REFRESH_SECONDS = 0.5
+MAX_OPEN = 4  # index folders kept open per process (tests use a folder each)
+
+
+class _OpenSearcher:
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        self.lock = threading.Lock()
+        self.searcher: Searcher | None = None
+        self.checked_at = 0.0
+        self.stale = True
+
+    def current(self) -> Searcher | None:
+        """The searcher, refreshed if the index may have changed; call with the lock held."""
+        now = time.monotonic()
+        if self.searcher is None:
+            if not index_exists(Path(self.folder)):
+                return None
+            ix = whoosh_index.open_dir(self.folder, indexname=INDEX_NAME)
+            self.searcher = ix.searcher()
+        elif (self.stale or now - self.checked_at >= REFRESH_SECONDS) and not (
+            self.searcher.up_to_date()
+        ):
+            # A fresh searcher, not Searcher.refresh(): whoosh-reloaded 2.7.5's reader reuse
+            # keeps segments that a merge or a delete has since removed.
+            self.searcher.close()
+            self.searcher = whoosh_index.open_dir(self.folder, indexname=INDEX_NAME).searcher()
+        self.checked_at = now
+        self.stale = False
+        return self.searcher
+
+    def close(self) -> None:
+        with self.lock:
+            if self.searcher is not None:
+                self.searcher.close()
+                self.searcher = None
+
+
+_open: OrderedDict[str, _OpenSearcher] = OrderedDict()
+_registry_lock = threading.Lock()
+
+
+def _entry(folder: str) -> _OpenSearcher:
+    with _registry_lock:
+        entry = _open.get(folder)
+        if entry is None:
+            entry = _open[folder] = _OpenSearcher(folder)
+            while len(_open) > MAX_OPEN:
+                _, oldest = _open.popitem(last=False)
+                oldest.close()
+        else:
+            _open.move_to_end(folder)
+        return entry
+
+
+@contextmanager
+def open_searcher(folder: str) -> Iterator[Searcher | None]:
+    """The folder's searcher for the duration of one search (None if there is no index yet)."""
+    entry = _entry(folder)
+    with entry.lock:
+        yield entry.current()
+
+
+def _mark_stale(folder: str) -> None:
+    with _registry_lock:
+        entry = _open.get(folder)
+    if entry is not None:
+        entry.stale = True
+
+
+def close_all() -> None:
+    """Close every cached searcher (tests, and before deleting an index folder)."""
+    with _registry_lock:
+        entries = list(_open.values())
+        _open.clear()
+    for entry in entries:
+        entry.close()
+
+
+on_index_changed(_mark_stale)

@@ -1,0 +1,113 @@
+"""Staff actions on a case page: reply, note, take, assign, severity, status, bug, third party,
+action plan and de-escalation. Each is a plain form post (HTMX-free) that returns to the case;
+on a mistake the case page is shown again with the message and what was typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from portal.accounts import entitlement
+from portal.cases import conversation, queries
+from portal.cases.case_views import case_context
+from portal.cases.filing import CaseError
+from portal.extensions import db
+from portal.models import Case, User
+from portal.staff import triage
+from portal.staff.blueprint import bp
+
+DONE = {
+    "reply": "Your reply is on the case and the customer has been mailed.",
+    "note": "Your internal note is saved; customers never see it.",
+    "take": "The case is yours.",
+    "assign": "The case has a new owner and the customer has been told.",
+    "severity": "The severity is changed and the response due time recomputed.",
+    "status": "The status is changed.",
+    "bug": "The bug tracking number is saved.",
+    "third_party": "The third-party flag is saved.",
+    "action_plan": "The action plan is published on the case.",
+    "deescalate": "The escalation has ended.",
+}
+
+
+def _staff_case(number: str) -> Case:
+    if not entitlement.can_work_cases(current_user):
+        abort(403)
+    case = queries.find_case(current_user, number)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _run(case: Case, action: str, form: Any) -> None:
+    me: User = current_user._get_current_object()
+    if action == "reply":
+        triage.check_may_act(case, me)
+        conversation.post_message(case, me, form.get("body", ""))
+    elif action == "note":
+        conversation.add_internal_note(case, me, form.get("body", ""))
+    elif action == "take":
+        triage.assign(case, me, me)
+    elif action == "assign":
+        owner_id = form.get("owner", "")
+        owner = db.session.get(User, int(owner_id)) if owner_id.isdigit() else None
+        if owner is None:
+            raise CaseError({"owner": "Choose who should own the case."})
+        triage.assign(case, owner, me, form.get("reason", ""))
+    elif action == "severity":
+        triage.change_severity(case, form.get("severity", ""), me, form.get("reason", ""))
+    elif action == "status":
+        triage.set_status(case, form.get("status", ""), me, form.get("reason", ""))
+    elif action == "bug":
+        triage.set_bug(case, form.get("bug_id", ""), me)
+    elif action == "third_party":
+        triage.set_third_party(
+            case, form.get("third_party") == "on", form.get("third_party_vendor", ""), me
+        )
+    elif action == "action_plan":
+        triage.write_action_plan(case, form.get("body", ""), form.get("due_at", ""), me)
+    elif action == "deescalate":
+        triage.end_escalation(case, me, form.get("reason", ""))
+    else:
+        abort(404)
+
+
+@bp.route("/cases/<number>/<action>", methods=["POST"])
+@login_required
+def case_action(number: str, action: str) -> Response | tuple[str, int]:
+    case = _staff_case(number)
+    if action not in DONE:
+        abort(404)
+    form = request.form
+    if action == "action_plan" and form.get("due_date"):
+        # The browser form sends a date and a time in the manager's own zone.
+        form = form.copy()
+        form["due_at"] = local_due(form.get("due_date", ""), form.get("due_time", "17:00"))
+    try:
+        _run(case, action, form)
+    except CaseError as error:
+        db.session.rollback()
+        message = " ".join(error.errors.values())
+        context = case_context(
+            case, staff_error=message, staff_action=action, staff_form=request.form
+        )
+        return render_template("cases/show.html", **context), error.status
+    db.session.commit()
+    flash(DONE[action], "success")
+    return redirect(f"/cases/{case.number}#staff-tools")
+
+
+def local_due(day: str, moment: str) -> str:
+    """An ISO timestamp for a date and time typed in the viewer's time zone."""
+    from datetime import datetime
+
+    from portal.templating import viewer_zone
+
+    try:
+        naive = datetime.fromisoformat(f"{day}T{moment or '17:00'}")
+    except ValueError:
+        return "not a date"
+    return naive.replace(tzinfo=viewer_zone()).isoformat()

@@ -1,0 +1,236 @@
+"""Case services without HTTP: SLA fields, transitions, escalation, conversation, closure."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.cases import closure, conversation, escalation
+from portal.cases.filing import CaseDraft, CaseError, FilingRefused, file_case
+from portal.cases.status import TRANSITIONS, TransitionError, change_status
+from portal.extensions import db
+from portal.jobs import registry
+from portal.jobs.registry import handler, isolated_registry
+from portal.models import CaseEvent, CaseStatus, Job, OutgoingMail
+from tests.cases.conftest import TUESDAY_MORNING, file_for
+from tests.conftest import make_user
+
+
+def mails_to(address: str) -> list[OutgoingMail]:
+    return list(db.session.scalars(select(OutgoingMail).where(OutgoingMail.recipient == address)))
+
+
+def test_gold_p1_filed_tuesday_morning_is_due_two_business_hours_later(gold_contact, contoso):
+    case = file_for(gold_contact, contoso, severity="P1")
+    assert case.tier == "gold" and case.severity == case.customer_severity == "P1"
+    assert case.response_due_at == TUESDAY_MORNING + timedelta(hours=2)
+    assert case.status == "new" and case.channel == "web" and not case.escalated
+
+
+def test_base_p4_has_no_response_target(base_contact, northwind):
+    case = file_for(base_contact, northwind, severity="P4")
+    assert case.tier == "base" and case.response_due_at is None
+
+
+def test_filing_queues_the_acknowledgement_and_a_timeline_event(gold_contact, contoso):
+    case = file_for(gold_contact, contoso)
+    [mail] = mails_to("admin@gold.example.com")
+    assert case.number in mail.subject and case.number in mail.text_body
+    assert [e.kind for e in case.events] == ["filed"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("subject", "   ", "short subject"),
+        ("severity", "P9", "P1 to P5"),
+        ("product", "Notepad", "our products"),
+        ("description", 42, "must be text"),
+    ],
+)
+def test_bad_fields_are_refused_with_a_message(gold_contact, contoso, field, value, message):
+    draft = CaseDraft(subject="s", description="d", severity="P3", product="XenServer")
+    setattr(draft, field, value)
+    with pytest.raises(CaseError) as caught:
+        file_case(gold_contact, contoso, draft)
+    assert message in caught.value.errors[field]
+
+
+def test_evaluation_user_may_not_file(app, contoso):
+    evaluator = make_user("eval@example.com")
+    draft = CaseDraft(subject="s", description="d", severity="P3", product="XenServer")
+    with pytest.raises(FilingRefused):
+        file_case(evaluator, contoso, draft)
+
+
+def test_transition_table_forbids_closed_to_resolved(gold_case, tse):
+    change_status(gold_case, CaseStatus.CLOSED, tse)
+    with pytest.raises(TransitionError, match="cannot become resolved"):
+        change_status(gold_case, CaseStatus.RESOLVED, tse)
+    assert CaseStatus.RESOLVED not in TRANSITIONS[CaseStatus.CLOSED]
+
+
+def test_every_status_change_writes_an_event(gold_case, tse):
+    change_status(gold_case, CaseStatus.ASSIGNED, tse)
+    change_status(gold_case, CaseStatus.AWAITING_BUG_FIX, tse, reason="Bug 1234")
+    kinds = [(e.kind, e.data.get("to")) for e in gold_case.events]
+    assert kinds[-2:] == [("status", "assigned"), ("status", "awaiting_bug_fix")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please escalate",
+        "please, escalate!",
+        "PLEASE   ESCALATE this now",
+        "We need help.\nPlease\n-- escalate --",
+        "please-escalate",
+        "Pléase escalate",
+        "pleaseescalate",
+    ],
+)
+def test_please_escalate_is_found_in_any_case_spacing_or_punctuation(text):
+    assert escalation.mentions_please_escalate(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Please don't escalate", "displease escalate", "escalate please", ""]
+)
+def test_other_wording_does_not_escalate(text):
+    assert not escalation.mentions_please_escalate(text)
+
+
+def test_customer_message_asking_to_escalate_escalates_and_mails_managers(
+    gold_case, gold_contact, manager
+):
+    conversation.post_message(gold_case, gold_contact, "Still down. Please, escalate!")
+    db.session.commit()
+    assert gold_case.escalated and gold_case.escalated_at is not None
+    [alert] = mails_to("manager@support.example.com")
+    assert gold_case.number in alert.subject
+    assert "escalated" in [e.kind for e in gold_case.events]
+
+
+def test_escalating_twice_changes_nothing(gold_case, gold_contact, manager):
+    assert escalation.escalate(gold_case, gold_contact)
+    assert not escalation.escalate(gold_case, gold_contact)
+    assert len(mails_to("manager@support.example.com")) == 1
+
+
+def test_first_public_staff_reply_sets_first_response_and_met(gold_case, tse):
+    reply_at = TUESDAY_MORNING + timedelta(hours=1)
+    conversation.post_message(gold_case, tse, "Looking at it now.", now=reply_at)
+    conversation.post_message(gold_case, tse, "Found it.", now=reply_at + timedelta(hours=9))
+    assert gold_case.first_response_at == reply_at and gold_case.response_met is True
+    assert gold_case.last_support_notice_at == reply_at + timedelta(hours=9)
+    assert gold_case.status == "waiting_on_customer"
+    assert len(mails_to("admin@gold.example.com")) == 3  # acknowledgement + two replies
+
+
+def test_late_first_reply_is_recorded_as_missed(gold_contact, contoso, tse):
+    case = file_for(gold_contact, contoso, severity="P1")
+    conversation.post_message(
+        case, tse, "Sorry for the wait.", now=TUESDAY_MORNING + timedelta(hours=3)
+    )
+    assert case.response_met is False
+
+
+def test_internal_notes_are_not_public_and_not_mailed(gold_case, tse):
+    before = len(mails_to("admin@gold.example.com"))
+    note = conversation.add_internal_note(gold_case, tse, "Customer runs an unsupported kernel.")
+    assert note.public is False and gold_case.events[-1].public is False
+    assert len(mails_to("admin@gold.example.com")) == before
+
+
+def test_customer_reply_hands_the_case_back_to_support(gold_case, gold_contact, tse):
+    conversation.post_message(gold_case, tse, "Please send the logs.")
+    conversation.post_message(gold_case, gold_contact, "Logs attached.")
+    assert gold_case.status == "waiting_on_support"
+    assert gold_case.last_customer_update_at is not None
+
+
+def test_messages_on_a_closed_case_are_refused(gold_case, gold_contact):
+    closure.close_case(gold_case, gold_contact)
+    with pytest.raises(CaseError) as caught:
+        conversation.post_message(gold_case, gold_contact, "one more thing")
+    assert caught.value.status == 409
+
+
+def _answered(case, tse, days_ago: int, now: datetime) -> None:
+    conversation.post_message(case, tse, "Does this fix it?", now=now - timedelta(days=days_ago))
+    db.session.commit()
+
+
+def test_auto_close_closes_after_seven_quiet_days_and_tells_the_customer(gold_case, tse):
+    now = TUESDAY_MORNING + timedelta(days=10)
+    _answered(gold_case, tse, 8, now)
+    assert closure.auto_close(now) == 1
+    db.session.commit()
+    assert gold_case.status == "closed" and gold_case.closed_at == now
+    assert "auto_closed" in [e.kind for e in gold_case.events]
+    assert "closed" in mails_to("admin@gold.example.com")[-1].subject
+
+
+def test_auto_close_waits_a_full_seven_days(gold_case, tse):
+    now = TUESDAY_MORNING + timedelta(days=10)
+    _answered(gold_case, tse, 6, now)
+    assert closure.auto_close(now) == 0 and gold_case.status == "waiting_on_customer"
+
+
+def test_auto_close_leaves_cases_the_customer_updated_since(gold_case, gold_contact, tse):
+    now = TUESDAY_MORNING + timedelta(days=10)
+    _answered(gold_case, tse, 9, now)
+    gold_case.last_customer_update_at = now - timedelta(days=8)
+    gold_case.status = "waiting_on_customer"
+    db.session.commit()
+    assert closure.auto_close(now) == 0
+
+
+def test_auto_close_never_closes_a_case_awaiting_a_bug_fix(gold_case, tse):
+    now = TUESDAY_MORNING + timedelta(days=30)
+    _answered(gold_case, tse, 20, now)
+    change_status(gold_case, CaseStatus.AWAITING_BUG_FIX, tse)
+    gold_case.bug_id = "XS-1234"
+    db.session.commit()
+    assert closure.auto_close(now) == 0 and gold_case.status == "awaiting_bug_fix"
+
+
+def _survey_jobs() -> list[Job]:
+    return list(db.session.scalars(select(Job).where(Job.kind == "surveys.invite")))
+
+
+def test_closing_queues_the_survey_hook_when_surveys_handle_it(gold_case, gold_contact):
+    with isolated_registry():
+        registry._handlers.pop(closure.SURVEY_JOB, None)
+
+        @handler(closure.SURVEY_JOB)
+        def fake_invite(payload: dict, now: datetime) -> None:
+            pass
+
+        closure.close_case(gold_case, gold_contact)
+    assert [job.payload for job in _survey_jobs()] == [{"case_id": gold_case.id}]
+
+
+def test_closing_queues_no_survey_hook_without_a_handler(gold_case, gold_contact, monkeypatch):
+    monkeypatch.setattr(closure, "get_handler", lambda kind: None)  # a build without surveys
+    closure.close_case(gold_case, gold_contact)
+    assert _survey_jobs() == [] and gold_case.status == "closed"
+
+
+def test_reopening_a_closed_case_returns_it_to_support(gold_case, gold_contact):
+    closure.close_case(gold_case, gold_contact)
+    closure.reopen_case(gold_case, gold_contact, reason="It came back.")
+    assert gold_case.status == "waiting_on_support" and gold_case.closed_at is None
+    assert gold_case.events[-1].kind == "reopened"
+
+
+def test_only_resolved_or_closed_cases_reopen(gold_case, gold_contact):
+    with pytest.raises(TransitionError):
+        closure.reopen_case(gold_case, gold_contact)
+
+
+def test_events_are_ordered_and_timestamped(gold_case):
+    events = db.session.scalars(select(CaseEvent).order_by(CaseEvent.id)).all()
+    assert events[0].created_at == datetime(2026, 11, 24, 16, 0, tzinfo=UTC)

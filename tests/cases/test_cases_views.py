@@ -1,0 +1,305 @@
+"""The filing form, the case page and the case list, through the test client."""
+
+from __future__ import annotations
+
+import io
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, select
+
+from portal.cases import closure
+from portal.extensions import db
+from portal.models import Attachment, Case, CaseMessage, Deflection, OutgoingMail
+from tests.cases.conftest import file_for
+from tests.conftest import make_contact, make_user
+
+HX = {"HX-Request": "true"}
+FORM = {
+    "subject": "Host crashes during backup",
+    "description": "Every night at 02:00 the host reboots while the backup job runs.",
+    "severity": "P2",
+    "product": "XenServer",
+    "version": "5.0.0",
+    "recent_changes": "New backup software installed on Monday.",
+}
+
+
+@contextmanager
+def count_statements():
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def test_filing_form_teaches_what_to_collect_and_defines_severities(client, auth, gold_contact):
+    auth.login("admin@gold.example.com")
+    html = client.get("/cases/new").get_data(as_text=True)
+    for name in ("subject", "description", "severity", "product", "version", "attachments"):
+        assert f'name="{name}"' in html
+    assert "xe host-bugreport-upload" in html and "Crash dumps" in html
+    assert "Recent changes" in html and "XenCenter" in html
+    assert "Your systems are down across the organisation" in html  # P1's definition
+    assert 'hx-trigger="input changed delay:400ms"' in html
+
+
+def test_filing_shows_the_number_and_queues_the_acknowledgement(client, auth, gold_contact):
+    auth.login("admin@gold.example.com")
+    data = FORM | {"attachments": (io.BytesIO(b"log line\n" * 100), "../../etc/host log.txt")}
+    response = client.post("/cases/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    case = db.session.scalar(select(Case))
+    assert response.headers["Location"].endswith(f"/cases/{case.number}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Case {case.number} is open" in page and "Due in" in page
+    mail = db.session.scalar(
+        select(OutgoingMail).where(OutgoingMail.template == "cases_acknowledgement")
+    )
+    assert mail.recipient == "admin@gold.example.com" and case.number in mail.subject
+    [attachment] = case.attachments
+    assert attachment.original_name == "host log.txt" and attachment.size == 900
+    assert ".." not in attachment.stored_path and attachment.stored_path.endswith("host_log.txt")
+
+
+def test_filing_errors_keep_what_was_typed(client, auth, gold_contact):
+    auth.login("admin@gold.example.com")
+    response = client.post("/cases/new", data=FORM | {"severity": "P9", "subject": " "})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "P1 to P5" in html and "short subject" in html
+    assert FORM["description"] in html and FORM["recent_changes"] in html
+    assert db.session.scalar(select(Case)) is None
+
+
+@pytest.mark.parametrize("app_config", [{"MAX_ATTACHMENT_BYTES": 1000}])
+def test_an_oversized_attachment_answers_413_and_keeps_the_case_text(client, auth, gold_contact):
+    auth.login("admin@gold.example.com")
+    data = FORM | {"attachments": (io.BytesIO(b"x" * 5000), "core.dump")}
+    response = client.post("/cases/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    assert "core.dump is larger than" in html and FORM["description"] in html
+    assert FORM["subject"] in html
+    assert db.session.scalar(select(Case)) is None
+
+
+def test_evaluation_user_gets_self_help_not_the_form(client, auth, app):
+    make_user("eval@example.com")
+    auth.login("eval@example.com")
+    response = client.post("/cases/new", data=FORM)
+    assert response.status_code == 200 and "find you an answer" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Case)) is None
+
+
+def test_contact_of_two_organisations_chooses_one(client, auth, contoso, northwind):
+    from portal.accounts import service as accounts
+    from portal.models import ContactKind
+
+    user = make_contact(contoso, email="both@example.com")
+    accounts.grant_contact_role(user, northwind, ContactKind.SUPPORT_ADMIN)
+    db.session.commit()
+    auth.login("both@example.com")
+    assert 'name="organisation"' in client.get("/cases/new").get_data(as_text=True)
+    response = client.post("/cases/new", data=FORM)
+    assert response.status_code == 422 and "Choose the organisation" in response.get_data(
+        as_text=True
+    )
+    client.post("/cases/new", data=FORM | {"organisation": str(northwind.id)})
+    assert db.session.scalar(select(Case)).tier == "base"
+
+
+def test_deflection_panel_is_a_fragment_for_htmx_and_a_page_without(client, auth, gold_contact):
+    auth.login("admin@gold.example.com")
+    fragment = client.get("/cases/suggestions?subject=storage+repository", headers=HX)
+    assert "<html" not in fragment.get_data(as_text=True)
+    page = client.get("/cases/suggestions?subject=storage+repository").get_data(as_text=True)
+    assert "<html" in page and 'value="storage repository"' in page
+
+
+def test_this_answered_my_question_counts_a_deflection(client, auth, gold_contact, contoso):
+    auth.login("admin@gold.example.com")
+    response = client.post(
+        "/cases/deflected",
+        data={
+            "article_key": "article:sr-limits",
+            "query": "storage limits",
+            "next": "/kb/sr-limits",
+        },
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith("/kb/sr-limits")
+    deflection = db.session.scalar(select(Deflection))
+    assert (
+        deflection.article_key == "article:sr-limits" and deflection.organisation_id == contoso.id
+    )
+    assert db.session.scalar(select(Case)) is None
+
+
+def test_deflection_never_redirects_off_site(client, auth, gold_contact):
+    auth.login("admin@gold.example.com")
+    response = client.post("/cases/deflected", data={"article_key": "x", "next": "//evil.example"})
+    assert "evil" not in response.headers["Location"]
+
+
+def test_case_page_shows_status_severity_owner_and_due_time(client, auth, gold_case):
+    auth.login("admin@gold.example.com")
+    html = client.get(f"/cases/{gold_case.number}").get_data(as_text=True)
+    assert "Waiting" not in html and "New" in html and "P2 High" in html
+    assert "Not yet assigned" in html and "response-clock" in html
+
+
+def test_reply_with_htmx_returns_the_case_body_fragment(client, auth, gold_case):
+    auth.login("admin@gold.example.com")
+    response = client.post(
+        f"/cases/{gold_case.number}/messages", data={"body": "Please, escalate!"}, headers=HX
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html
+    assert "Please, escalate!" in html and 'id="case-escalated"' in html
+
+
+def test_reply_without_htmx_redirects_to_the_case(client, auth, gold_case):
+    auth.login("admin@gold.example.com")
+    response = client.post(f"/cases/{gold_case.number}/messages", data={"body": "More detail."})
+    assert response.status_code == 302
+    assert db.session.scalar(select(CaseMessage)).body == "More detail."
+
+
+@pytest.mark.parametrize("headers", [HX, {}])
+def test_reply_errors_keep_what_was_typed(client, auth, gold_case, gold_contact, headers):
+    closure.close_case(gold_case, gold_contact)
+    db.session.commit()
+    response = None
+    auth.login("admin@gold.example.com")
+    closure.reopen_case(gold_case, gold_contact)
+    db.session.commit()
+    response = client.post(
+        f"/cases/{gold_case.number}/messages", data={"body": "   "}, headers=headers
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Write a message" in html and ("<html" in html) == (not headers)
+
+
+def test_upload_later_and_download_as_attachment_with_nosniff(client, auth, gold_case):
+    auth.login("admin@gold.example.com")
+    response = client.post(
+        f"/cases/{gold_case.number}/attachments",
+        data={"attachments": (io.BytesIO(b"<script>alert(1)</script>"), "page.html")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    attachment = db.session.scalar(select(Attachment))
+    download = client.get(f"/cases/{gold_case.number}/attachments/{attachment.id}")
+    assert download.status_code == 200 and download.data == b"<script>alert(1)</script>"
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert "page.html" in download.headers["Content-Disposition"]
+    download.close()
+
+
+def test_escalate_button_close_and_reopen(client, auth, gold_case, manager):
+    auth.login("admin@gold.example.com")
+    number = gold_case.number
+    assert client.post(f"/cases/{number}/escalate").status_code == 302
+    assert client.post(f"/cases/{number}/close").status_code == 302
+    db.session.expire_all()
+    case = db.session.scalar(select(Case))
+    assert case.escalated and case.status == "closed"
+    assert client.post(f"/cases/{number}/reopen").status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(Case)).status == "waiting_on_support"
+
+
+def test_another_organisations_case_is_404_everywhere(client, auth, gold_case, base_contact):
+    attachment_id = 1
+    auth.login("admin@base.example.com")
+    number = gold_case.number
+    assert client.get(f"/cases/{number}").status_code == 404
+    assert client.post(f"/cases/{number}/messages", data={"body": "hi"}).status_code == 404
+    assert client.post(f"/cases/{number}/escalate").status_code == 404
+    assert client.post(f"/cases/{number}/close").status_code == 404
+    upload = client.post(
+        f"/cases/{number}/attachments",
+        data={"attachments": (io.BytesIO(b"x"), "x.txt")},
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 404
+    assert client.get(f"/cases/{number}/attachments/{attachment_id}").status_code == 404
+    assert gold_case.number not in client.get("/cases/").get_data(as_text=True)
+
+
+def test_staff_can_read_any_case_but_not_act_as_the_customer(client, auth, gold_case, tse):
+    auth.login("tse@support.example.com")
+    html = client.get(f"/cases/{gold_case.number}").get_data(as_text=True)
+    assert gold_case.subject in html and "read-only" in html and 'name="body"' not in html
+
+
+def test_internal_notes_never_reach_the_customer_page(client, auth, gold_case, tse):
+    from portal.cases.conversation import add_internal_note
+
+    add_internal_note(gold_case, tse, "SECRET-NOTE unsupported kernel")
+    db.session.commit()
+    auth.login("admin@gold.example.com")
+    assert "SECRET-NOTE" not in client.get(f"/cases/{gold_case.number}").get_data(as_text=True)
+
+
+def test_case_list_filters_sorts_by_due_and_pages(client, auth, gold_contact, contoso):
+    p1 = file_for(gold_contact, contoso, severity="P1", subject="Everything is down")
+    file_for(gold_contact, contoso, severity="P3", subject="Console glitch", product="XenCenter")
+    auth.login("admin@gold.example.com")
+    html = client.get("/cases/").get_data(as_text=True)
+    assert html.index("Everything is down") < html.index("Console glitch")
+    html = client.get("/cases/?product=XenCenter", headers=HX).get_data(as_text=True)
+    assert "<html" not in html and "Console glitch" in html and p1.subject not in html
+    html = client.get("/cases/?severity=P1").get_data(as_text=True)
+    assert "Everything is down" in html and "Console glitch" not in html
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_case_list_uses_a_bounded_number_of_statements(
+    client, auth, gold_contact, contoso, tse, count
+):
+    for n in range(count):
+        case = file_for(gold_contact, contoso, subject=f"Case {n}")
+        case.owner = tse
+    db.session.commit()
+    auth.login("admin@gold.example.com")
+    with count_statements() as statements:
+        response = client.get("/cases/")
+    assert response.status_code == 200
+    assert len(statements) <= 8, statements
+
+
+def test_deflection_panel_suggests_matching_articles_from_the_search(client, auth, gold_contact):
+    from portal import search
+    from portal.kb import service as kb
+
+    kb.save_article(
+        None,
+        {
+            "title": "Attaching an NFS storage repository",
+            "slug": "nfs-storage-repository",
+            "product": "XenServer",
+            "body": "Run `xe sr-create type=nfs` on the pool master.",
+            "status": "published",
+        },
+        None,
+    )
+    db.session.commit()
+    search.catch_up()
+    try:
+        auth.login("admin@gold.example.com")
+        html = client.get(
+            "/cases/suggestions?subject=nfs+storage+repository", headers=HX
+        ).get_data(as_text=True)
+    finally:
+        search.close_all()
+    assert "Attaching an NFS storage repository" in html
+    assert 'value="article:nfs-storage-repository"' in html and "This answered my question" in html

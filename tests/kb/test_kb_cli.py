@@ -1,0 +1,90 @@
+"""flask kb import / export / reindex, and the demo seeder."""
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from portal import search
+from portal.extensions import db
+from portal.models import Article, ArticleRevision
+
+GOOD = """---
+title: Moving a VM between hosts
+product: XenServer
+versions: ["5.0"]
+tags: [migration]
+summary: Live migration with xe vm-migrate.
+---
+Use `xe vm-migrate live=true`.
+"""
+
+
+def _folder(tmp_path: Path, files: dict[str, str]) -> Path:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_import_reports_added_updated_and_names_refused_files(runner, app, tmp_path):
+    folder = _folder(
+        tmp_path,
+        {
+            "live-migration.md": GOOD,
+            "broken-yaml.md": "---\ntitle: [unclosed\ntags: {\n---\nbody\n",
+            "no-title.md": "---\nproduct: XenServer\n---\nA body without a title.\n",
+            "bad-product.md": "---\ntitle: Odd\nproduct: Toaster\n---\nx\n",
+        },
+    )
+    result = runner.invoke(args=["kb", "import", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "1 added, 0 updated, 0 unchanged, 3 refused" in result.output
+    assert "broken-yaml.md: the front matter is not valid YAML" in result.output
+    assert "no-title.md: it has no title" in result.output
+    assert "bad-product.md: Unknown product" in result.output
+    article = db.session.scalar(select(Article))
+    assert (article.slug, article.is_published, article.tags) == (
+        "live-migration",
+        True,
+        ["migration"],
+    )
+    assert search.search("migrate").hits[0].key == "live-migration"
+
+    (folder / "live-migration.md").write_text(GOOD.replace("Live migration", "Live moves"))
+    again = runner.invoke(args=["kb", "import", str(folder)])
+    assert "0 added, 1 updated, 0 unchanged" in again.output
+    assert db.session.scalar(select(func.count(ArticleRevision.id))) == 2
+    third = runner.invoke(args=["kb", "import", str(folder)])
+    assert "0 added, 0 updated, 1 unchanged" in third.output
+
+
+def test_export_writes_files_that_import_back_unchanged(runner, app, tmp_path):
+    folder = _folder(tmp_path, {"live-migration.md": GOOD})
+    runner.invoke(args=["kb", "import", str(folder)])
+    out = tmp_path / "out"
+    result = runner.invoke(args=["kb", "export", str(out)])
+    assert "Exported 1 article(s)" in result.output
+    text = (out / "live-migration.md").read_text()
+    assert text.startswith("---\ntitle: Moving a VM between hosts\n") and "xe vm-migrate" in text
+    assert "0 added, 0 updated, 1 unchanged" in runner.invoke(args=["kb", "import", str(out)]).output
+
+
+def test_reindex_rebuilds_a_deleted_index_with_a_progress_bar(runner, app, tmp_path):
+    runner.invoke(args=["kb", "import", str(_folder(tmp_path, {"live-migration.md": GOOD}))])
+    search.close_all()
+    import shutil
+
+    shutil.rmtree(app.config["INDEX_DIR"])
+    result = runner.invoke(args=["kb", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Indexing" in result.output and "Indexed 1 document(s)." in result.output
+    assert search.search("migration").total == 1
+
+
+def test_demo_seed_imports_the_shipped_corpus_once(runner, app):
+    first = runner.invoke(args=["demo", "seed"])
+    assert first.exit_code == 0, first.output
+    count = db.session.scalar(select(func.count(Article.id)))
+    assert count >= 40 and f"kb: {count} articles added" in first.output
+    assert "kb: 0 articles added" in runner.invoke(args=["demo", "seed"]).output
