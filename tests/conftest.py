@@ -90,8 +90,26 @@ def app(
         db.engine.dispose()
 
 
+class FreshRequestClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as in production.
+
+    The `app` fixture keeps one app context open for the whole test (so tests can use
+    db.session), and Flask reuses it for requests; without this, the logged-in user or the
+    API caller of one request would leak into the next.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201 - FlaskClient's signature
+        from flask import g, has_app_context
+
+        if has_app_context():
+            for key in list(g):
+                g.pop(key)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
+    app.test_client_class = FreshRequestClient
     return app.test_client()
 
 

@@ -4,4 +4,13 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from portal.api import auth, cases, forums, ideas, kb, meta, releases  # noqa: E402,F401  (routes register on bp)
+from portal.api import (  # noqa: E402,F401  (routes register themselves on bp)
+    auth,
+    cases,
+    forums,
+    ideas,
+    kb,
+    meta,
+    releases,
+    staff_cases,
+)

@@ -29,4 +29,3 @@ def suggestions_for(subject: str, description: str, limit: int = LIMIT) -> list[
     except Exception:  # a broken index must never stop someone filing a case
         log.exception("Deflection suggestions failed")
         return []
-

@@ -147,8 +147,10 @@ class CasePage:
 def list_cases(
     user: Any, filters: CaseFilters, page: int = 1, per_page: int = PER_PAGE
 ) -> CasePage:
-    """One page of the visible cases, soonest due first (no target last), in three queries
-    whatever the page length: the count, the page, and its owners and organisations."""
+    """One page of the visible cases in a fixed number of queries whatever the page length
+    (the count, the page, its owners and organisations). Open cases still awaiting a first
+    reply come first, soonest due first; then answered ones, cases without a target, and
+    closed cases last."""
     query = visible_cases(user)
     if filters.status == "open":
         query = query.where(Case.status != CaseStatus.CLOSED.value)
@@ -164,6 +166,7 @@ def list_cases(
         query.options(selectinload(Case.owner), selectinload(Case.organisation))
         .order_by(
             Case.status == CaseStatus.CLOSED.value,
+            Case.first_response_at.is_not(None),
             Case.response_due_at.is_(None),
             Case.response_due_at,
             Case.filed_at.desc(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import url_for
+from flask import current_app, has_request_context, url_for
 
 from portal.extensions import db
 from portal.mail.outbox import queue_mail
@@ -56,7 +56,11 @@ def record_event(
 
 
 def case_url(case: Case) -> str:
-    return url_for("cases.show", number=case.number, _external=True)
+    """The case page's full address, also from a job or CLI command (built from BASE_URL)."""
+    if has_request_context():
+        return url_for("cases.show", number=case.number, _external=True)
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        return url_for("cases.show", number=case.number, _external=True)
 
 
 def notify_customer(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -107,8 +107,10 @@ def suggestions() -> Response | str:
 @bp.route("/cases/deflected", methods=["POST"])
 @login_required
 def deflected() -> Response:
-    """ "This answered my question": end the filing and count it."""
+    """Count a filing ended by "this answered my question", then open what answered it."""
     organisations = entitlement.filing_organisations(current_user)
+    if not organisations:
+        abort(403, "Only people who can open cases end a filing here.")
     chosen = _organisation_id(request.form)
     organisation = next((o for o in organisations if o.id == chosen), None) or (
         organisations[0] if organisations else None

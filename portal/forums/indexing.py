@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -59,7 +59,7 @@ def load_topics(keys: list[str]) -> list[SearchDocument]:
                 type=DOC_TYPE,
                 key=str(topic.id),
                 title=topic.title,
-                url=url_for("forums.topic", topic_id=topic.id),
+                url=f"/forums/topics/{topic.id}",  # a path: the job runner has no request
                 summary=f"Solved in {topic.category.name}",
                 body=f"{question_text}\n\n{answer_text}",
                 tags=(topic.category.slug,),

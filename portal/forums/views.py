@@ -26,6 +26,7 @@ from portal.forums.service import ForumError
 from portal.htmx import is_htmx_request, render
 from portal.markdown import render_markdown
 from portal.models import Topic
+from portal.search import apply_now
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 bp.register_blueprint(moderation_bp)  # endpoints forums.moderation.*
@@ -184,6 +185,8 @@ def edit_post(post_id: int) -> Response | tuple[str, int] | str:
                 error = problem
             else:
                 db.session.commit()
+                if post.topic.solved:
+                    apply_now()
                 flash("Your changes are saved; the earlier text is kept in the history.", "success")
                 page = service.page_of_post(post)
                 return redirect(
@@ -224,6 +227,7 @@ def mark_solved(topic_id: int) -> Response:
         db.session.rollback()
         abort(problem.status, str(problem))
     db.session.commit()
+    apply_now()  # the answer is searchable at once, not at the next catch-up
     flash("The answer is marked." if post else "The topic is no longer marked solved.", "success")
     page = service.page_of_post(post) if post else 1
     anchor = f"post-{post.id}" if post else None

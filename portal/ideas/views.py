@@ -49,7 +49,7 @@ def index() -> Response:
         "ideas/_list.html",
         ideas=ideas,
         sort=sort,
-        status=status,
+        status_filter=status,
         sorts=service.SORTS,
         statuses=list(IdeaStatus),
         voted_ids=service.voted_ids(current_user, ideas.items),

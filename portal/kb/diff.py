@@ -34,9 +34,7 @@ def revision_diff(
     before: ArticleRevision | None, after: ArticleRevision, context: int = 3
 ) -> list[DiffLine]:
     lines: list[DiffLine] = []
-    diff = difflib.unified_diff(
-        revision_text(before), revision_text(after), lineterm="", n=context
-    )
+    diff = difflib.unified_diff(revision_text(before), revision_text(after), lineterm="", n=context)
     for line in diff:
         if line.startswith(("---", "+++")):
             continue

@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 from portal.accounts import entitlement
 from portal.extensions import db
 from portal.kb import service
-from portal.kb.diff import revision_diff
 from portal.kb.blueprint import bp
+from portal.kb.diff import revision_diff
 from portal.markdown import render_markdown
 from portal.search import apply_now
 
@@ -65,7 +65,9 @@ def edit(slug: str | None = None) -> Response | tuple[str, int]:
         form=request.form if request.method == "POST" else None,
         products=current_app.config["VENDOR_PRODUCTS"],
         preview=render_markdown(
-            request.form.get("body", "") if request.method == "POST" else (article.body if article else "")
+            request.form.get("body", "")
+            if request.method == "POST"
+            else (article.body if article else "")
         ),
     ), 400 if error else 200
 
@@ -83,7 +85,9 @@ def set_status(slug: str) -> Response:
     service.set_status(article, status, current_user)
     db.session.commit()
     apply_now()
-    flash(f"“{article.title}” is {'published' if article.is_published else 'now a draft'}.", "success")
+    flash(
+        f"“{article.title}” is {'published' if article.is_published else 'now a draft'}.", "success"
+    )
     return redirect(url_for("kb.article", slug=article.slug))
 
 

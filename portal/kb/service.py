@@ -92,7 +92,9 @@ def clean_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     title = _text(data, "title", 200, required=True)
     slug = _text(data, "slug", 120).lower() or slugify(title)
     if not SLUG_PATTERN.match(slug):
-        raise ArticleError("The address may use lower-case letters, digits and dashes only.", "slug")
+        raise ArticleError(
+            "The address may use lower-case letters, digits and dashes only.", "slug"
+        )
     if slug in RESERVED_SLUGS:
         raise ArticleError(f"The address {slug!r} is reserved; choose another.", "slug")
     product = _text(data, "product", 80)

@@ -25,7 +25,6 @@ from portal.kb.blueprint import bp
 from portal.markdown import render_markdown
 from portal.search.query import clean_query
 
-
 SEARCH_TYPES = {"article": "Articles", "topic": "Forum threads", "doc": "Documentation"}
 RELATED_COUNT = 5
 
@@ -68,7 +67,8 @@ def search() -> Response:
         params=params,
         notes=notes,
         products=current_app.config["VENDOR_PRODUCTS"],
-        tags=service.known_tags(),
+        # The fragment has no filter controls, so as-you-type requests skip the tag query.
+        tags=[] if is_htmx_request() else service.known_tags(),
         types=SEARCH_TYPES,
         can_file=entitlement.can_file_case(current_user),
     )

@@ -5,26 +5,28 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import nh3
 from flask import current_app
 from markupsafe import Markup, escape
-from whoosh.highlight import ContextFragmenter, Highlighter, HtmlFormatter
 from whoosh.query import Query, Term
-from whoosh.searching import Hit, Searcher
+from whoosh.searching import Hit, Results, Searcher
 
 from portal.search.documents import type_label
-from portal.search.query import Filters, browse_query, clean_query, terms, text_query, words
+from portal.search.excerpts import highlight
+from portal.search.query import (
+    Filters,
+    browse_query,
+    clean_query,
+    common_terms,
+    terms,
+    text_query,
+    words,
+)
 from portal.search.schema import ANALYZER
 from portal.search.searcher import open_searcher
 
 MAX_PAGE = 500
 MAX_PER_PAGE = 50
 SUMMARY_EXCERPT_CHARS = 240
-
-_highlighter = Highlighter(
-    fragmenter=ContextFragmenter(maxchars=220, surround=70),
-    formatter=HtmlFormatter(tagname="mark", between=" … "),
-)
 
 
 @dataclass(frozen=True)
@@ -93,25 +95,24 @@ def _summary_excerpt(summary: str) -> Markup:
     return Markup(escape(text))
 
 
-def _excerpt(hit: Hit, highlight: bool) -> Markup:
-    if highlight:
-        fragment = hit.highlights("body", text=hit.get("excerpt", ""), top=2)
-        if not fragment:
-            fragment = hit.highlights("summary", top=1)
-        if fragment:
-            # The formatter escapes the text; cleaning again guarantees only <mark> survives.
-            return Markup(nh3.clean(fragment, tags={"mark"}, attributes={"mark": {"class"}}))
+def _excerpt(hit: Hit, terms: frozenset[str]) -> Markup:
+    """Matches marked in the opening text, else in the summary, else the plain summary."""
+    if terms:
+        for field in ("excerpt", "summary"):
+            marked = highlight(hit.get(field, ""), terms)
+            if marked is not None:
+                return marked
     return _summary_excerpt(hit.get("summary", ""))
 
 
-def _hit(hit: Hit, highlight: bool, scored: bool = True) -> SearchHit:
+def _hit(hit: Hit, terms: frozenset[str], scored: bool = True) -> SearchHit:
     tags = tuple(t for t in (hit.get("tag") or "").split(",") if t)
     return SearchHit(
         type=hit["type"],
         key=hit["key"],
         title=hit["title"],
         url=hit["url"],
-        excerpt=_excerpt(hit, highlight),
+        excerpt=_excerpt(hit, terms),
         score=round(float(hit.score or 0.0), 4) if scored else 0.0,
         summary=hit.get("summary", ""),
         product=hit.get("product", ""),
@@ -134,7 +135,7 @@ def _suggestion(searcher: Searcher, text: str) -> str | None:
             corrected.append(word)
             continue
         best = None
-        for name in ("title", "body"):
+        for name in ("title", "summary"):
             corrector = correctors.get(name) or correctors.setdefault(
                 name, searcher.corrector(name)
             )
@@ -171,17 +172,36 @@ def search(
     with open_searcher(_folder()) as searcher:
         if searcher is None:
             return empty
-        kwargs = {"filter": filters.query(), "sortedby": None if term_list else "sort_title"}
-        results = searcher.search_page(query, page, pagelen=per_page, terms=False, **kwargs)
-        if results.total and page > results.pagecount:
-            page = results.pagecount
-            results = searcher.search_page(query, page, pagelen=per_page, **kwargs)
         if term_list:
-            results.results.highlighter = _highlighter
-            results.results.fragmenter = _highlighter.fragmenter
-        hits = [_hit(hit, bool(term_list), scored=bool(term_list)) for hit in results]
+            query = text_query(term_list, common_terms(searcher, term_list))
+        filter_query = filters.query()
+        sortedby = None if term_list else "sort_title"
+
+        def run(page_number: int) -> Results:
+            # optimize=False: one exhaustive pass both ranks and counts; with block skipping
+            # Whoosh would run the query a second time just to count the matches.
+            return searcher.search(
+                query,
+                limit=page_number * per_page,
+                filter=filter_query,
+                sortedby=sortedby,
+                optimize=False,
+                terms=False,
+            )
+
+        results = run(page)
+        total = len(results)
+        last_page = max(1, math.ceil(total / per_page))
+        if page > last_page:
+            page = last_page
+            results = run(page)
+        marked = frozenset(term_list)
+        hits = [
+            _hit(results[i], marked, scored=bool(term_list))
+            for i in range((page - 1) * per_page, min(total, page * per_page))
+        ]
         suggestion = _suggestion(searcher, text) if term_list else None
-        return SearchPage(text, results.total, hits, page, per_page, suggestion, filters)
+        return SearchPage(text, total, hits, page, per_page, suggestion, filters)
 
 
 def suggest(
@@ -196,15 +216,16 @@ def suggest(
 
     `exclude=(type, key)` leaves one document out (related articles leave out themselves).
     """
-    query = text_query(terms(clean_query(text)))
-    if query is None:
+    term_list = terms(clean_query(text))
+    if not term_list:
         return []
     with open_searcher(_folder()) as searcher:
         if searcher is None:
             return []
+        query = text_query(term_list, common_terms(searcher, term_list))
         mask = Term("uid", f"{exclude[0]}:{exclude[1]}") if exclude else None
         filter_query = Term("type", type) if type else None
         results = searcher.search(
             query, limit=max(1, min(limit, 20)), filter=filter_query, mask=mask, terms=False
         )
-        return [_hit(hit, False) for hit in results]
+        return [_hit(hit, frozenset()) for hit in results]

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 
-from portal.cli.demo import seed_all
+from portal.cases.demo import seed_demo_cases
+from portal.cli.demo import seed_accounts
 from portal.extensions import db
 from portal.models import Case
+
+
+def seed_all() -> None:
+    seed_accounts(date.today())
+    seed_demo_cases()
 
 
 def test_demo_seed_adds_cases_in_several_states_and_is_idempotent(app):

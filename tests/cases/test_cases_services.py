@@ -234,3 +234,21 @@ def test_only_resolved_or_closed_cases_reopen(gold_case, gold_contact):
 def test_events_are_ordered_and_timestamped(gold_case):
     events = db.session.scalars(select(CaseEvent).order_by(CaseEvent.id)).all()
     assert events[0].created_at == datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "app_config", [{"SERVER_NAME": None, "BASE_URL": "https://help.example.com"}]
+)
+def test_auto_close_from_the_job_runner_links_to_the_case_by_base_url(app, gold_case, tse):
+    from portal.jobs.runner import run_pass
+
+    now = TUESDAY_MORNING + timedelta(days=10)
+    _answered(gold_case, tse, 8, now)
+    run_pass(now=now)
+    db.session.expire_all()
+    mails = mails_to("admin@gold.example.com")
+    [closed] = [m for m in mails if m.template == "cases_activity" and "closed" in m.subject]
+    assert f"https://help.example.com/cases/{gold_case.number}" in closed.text_body
+    assert gold_case.status == "closed"
+    # The surveys feature handles the hook in the same pass: its invitation follows.
+    assert any(m.template == "survey_case" for m in mails)

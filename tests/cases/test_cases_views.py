@@ -296,10 +296,17 @@ def test_deflection_panel_suggests_matching_articles_from_the_search(client, aut
     search.catch_up()
     try:
         auth.login("admin@gold.example.com")
-        html = client.get(
-            "/cases/suggestions?subject=nfs+storage+repository", headers=HX
-        ).get_data(as_text=True)
+        html = client.get("/cases/suggestions?subject=nfs+storage+repository", headers=HX).get_data(
+            as_text=True
+        )
     finally:
         search.close_all()
     assert "Attaching an NFS storage repository" in html
     assert 'value="article:nfs-storage-repository"' in html and "This answered my question" in html
+
+
+def test_only_people_who_may_file_can_count_a_deflection(client, auth, app):
+    make_user("eval@example.com")
+    auth.login("eval@example.com")
+    assert client.post("/cases/deflected", data={"article_key": "x"}).status_code == 403
+    assert db.session.scalar(select(Deflection)) is None

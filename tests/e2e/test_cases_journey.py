@@ -44,6 +44,11 @@ def test_gold_contact_files_a_case_and_escalates_it_by_reply(page, tmp_path: Pat
     assert page.get_by_role("link", name="xensource.log").is_visible()
     assert_accessible(page)
 
+    page.get_by_label("Add a message").fill("   ")
+    page.get_by_role("button", name="Send message").click()
+    page.get_by_text("Write a message before sending").wait_for()  # swapped in by HTMX
+    assert page.get_by_label("Add a message").get_attribute("aria-invalid") == "true"
+
     page.get_by_label("Add a message").fill("Still failing. Please, escalate!")
     page.get_by_role("button", name="Send message").click()
     page.locator("#case-escalated").wait_for()

@@ -192,9 +192,7 @@ def test_moderator_controls_show_only_to_staff(
     topic, _ = topic_with_reply
     auth.login("asker@example.com", PASSWORD)
     assert "Moderation" not in client.get(f"/forums/topics/{topic.id}").get_data(as_text=True)
-    response = client.post(
-        f"/forums/topics/{topic.id}/moderate", data={"action": "lock"}
-    )
+    response = client.post(f"/forums/topics/{topic.id}/moderate", data={"action": "lock"})
     assert response.status_code == 403
     auth.logout()
     auth.login("tse@example.com", PASSWORD)
@@ -211,7 +209,9 @@ def test_reporting_a_post_needs_a_reason_and_reaches_moderators(
     auth.login("asker@example.com", PASSWORD)
     refused = client.post(f"/forums/posts/{post.id}/report", data={"reason": ""})
     assert refused.status_code == 422
-    assert client.post(f"/forums/posts/{post.id}/report", data={"reason": "Spam"}).status_code == 302
+    assert (
+        client.post(f"/forums/posts/{post.id}/report", data={"reason": "Spam"}).status_code == 302
+    )
     auth.logout()
     auth.login("tse@example.com", PASSWORD)
     assert "Spam" in client.get("/forums/reports").get_data(as_text=True)

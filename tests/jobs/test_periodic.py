@@ -47,7 +47,8 @@ def test_a_failing_periodic_task_is_rolled_back_and_does_not_stop_the_others(app
     report = run_pass(now=now)
 
     assert report.periodic_errors == ["test.explodes"]
-    assert report.periodic_work == {"test.still_runs": 1}
+    ours = {k: v for k, v in report.periodic_work.items() if k.startswith("test.")}
+    assert ours == {"test.still_runs": 1}
     kinds = db.session.scalars(db.select(Job.kind)).all()
     assert kinds == ["test.written"]
     assert "periodic tasks that raised: test.explodes" in report.summary()

@@ -67,7 +67,9 @@ def test_export_writes_files_that_import_back_unchanged(runner, app, tmp_path):
     assert "Exported 1 article(s)" in result.output
     text = (out / "live-migration.md").read_text()
     assert text.startswith("---\ntitle: Moving a VM between hosts\n") and "xe vm-migrate" in text
-    assert "0 added, 0 updated, 1 unchanged" in runner.invoke(args=["kb", "import", str(out)]).output
+    assert (
+        "0 added, 0 updated, 1 unchanged" in runner.invoke(args=["kb", "import", str(out)]).output
+    )
 
 
 def test_reindex_rebuilds_a_deleted_index_with_a_progress_bar(runner, app, tmp_path):

@@ -2,7 +2,6 @@
 
 from contextlib import contextmanager
 
-import pytest
 from sqlalchemy import event
 
 from portal.extensions import db
@@ -42,18 +41,31 @@ def test_search_page_lists_results_and_htmx_gets_only_the_fragment(client, app):
     assert "HX-Request" in fragment.headers["Vary"]
 
 
-@pytest.mark.parametrize(
-    "query",
-    ["q=", "q=" + "x" * 1000, 'q="nfs', "q=nfs*", "q=title:nfs", "q=(nfs", "q=nfs+AND",
-     "q=nfs&product=Toaster", "q=nfs&page=-1", "q=nfs&page=abc", "q=nfs&page=99999999999999",
-     "q=nfs&type=bogus", "q=nfs&tag=" + "t" * 500, "q=%00%ff"],
-)
-def test_bad_search_input_gets_a_sensible_page(client, app, query):
+BAD_QUERIES = [
+    "q=",
+    "q=" + "x" * 1000,
+    'q="nfs',
+    "q=nfs*",
+    "q=title:nfs",
+    "q=(nfs",
+    "q=nfs+AND",
+    "q=nfs&product=Toaster",
+    "q=nfs&page=-1",
+    "q=nfs&page=abc",
+    "q=nfs&page=99999999999999",
+    "q=nfs&type=bogus",
+    "q=nfs&tag=" + "t" * 500,
+    "q=%00%ff",
+]
+
+
+def test_bad_search_input_gets_a_sensible_page(client, app):
     make_article()
-    for headers in ({}, HX):
-        response = client.get(f"/kb/?{query}", headers=headers)
-        assert response.status_code == 200
-        assert "<script>alert" not in response.get_data(as_text=True)
+    for query in BAD_QUERIES:
+        for headers in ({}, HX):
+            response = client.get(f"/kb/?{query}", headers=headers)
+            assert response.status_code == 200, query
+            assert "<script>alert" not in response.get_data(as_text=True)
 
 
 def test_unknown_product_is_explained_and_ignored(client, app):
@@ -135,8 +147,13 @@ def test_a_reader_rates_once_and_staff_see_the_totals(client, app, auth):
     assert "<html" not in first.get_data(as_text=True)
     client.post("/kb/nfs-storage-repository/rating", data={"helpful": "no"})
     other = app.test_client()
-    assert other.post("/kb/nfs-storage-repository/rating", data={"helpful": "no"}).status_code == 302
-    assert client.post("/kb/nfs-storage-repository/rating", data={"helpful": "maybe"}).status_code == 400
+    assert (
+        other.post("/kb/nfs-storage-repository/rating", data={"helpful": "no"}).status_code == 302
+    )
+    assert (
+        client.post("/kb/nfs-storage-repository/rating", data={"helpful": "maybe"}).status_code
+        == 400
+    )
     page = client.get("/kb/nfs-storage-repository").get_data(as_text=True)
     assert "Thank you" in page and "Readers' answers" not in page
     make_user("tse@example.com", Role.TSE)

@@ -1,8 +1,7 @@
 """Known-item ranking over the shipped corpus: a customer's wording finds the right article."""
 
-from tests.kb.conftest import KB_FOLDER
-
 from portal import search
+from tests.kb.conftest import KB_FOLDER
 
 
 def _queries() -> list[tuple[str, str]]:

@@ -1,0 +1,100 @@
+"""Staff endpoints on cases: PATCH the case, internal notes, and managers' action plans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from portal.accounts import entitlement
+from portal.api import bp
+from portal.api.cases import CASE, MESSAGE, _fail_case_error, _visible_case, case_json, message_json
+from portal.api.helpers import fail, json_body, require_user
+from portal.api.spec import BOOLEAN, DATETIME, STRING, endpoint, obj
+from portal.cases import conversation
+from portal.cases.filing import CaseError
+from portal.extensions import db
+from portal.models import User
+from portal.staff import triage
+
+
+def _staff() -> User:
+    user = require_user()
+    if not entitlement.can_work_cases(user):
+        fail(403, "Only support staff may do this.", "forbidden")
+    return user
+
+
+@endpoint(
+    bp,
+    "/cases/<number>",
+    "PATCH",
+    "Change severity, owner, status, bug or third-party flag (staff; 'reason' needed for a "
+    "severity change or a reassignment)",
+    tags=["staff"],
+    request=obj(
+        severity={"type": "string", "enum": ["P1", "P2", "P3", "P4", "P5"]},
+        owner={"type": "string", "format": "email"},
+        status=STRING,
+        bug_id=STRING,
+        third_party=BOOLEAN,
+        third_party_vendor=STRING,
+        reason=STRING,
+    ),
+    response=CASE,
+)
+def patch_case(number: str) -> Any:
+    user = _staff()
+    case = _visible_case(user, number)
+    data = json_body()
+    if not data:
+        fail(422, "Send at least one field to change.", "invalid")
+    try:
+        triage.apply_changes(case, data, user)
+    except CaseError as error:
+        _fail_case_error(error)
+    db.session.commit()
+    return jsonify(case_json(case, user))
+
+
+@endpoint(
+    bp,
+    "/cases/<number>/notes",
+    "POST",
+    "Add an internal note (staff only; never shown to customers)",
+    tags=["staff"],
+    status=201,
+    request=obj(["body"], body=STRING),
+    response=MESSAGE,
+)
+def post_case_note(number: str) -> Any:
+    user = _staff()
+    case = _visible_case(user, number)
+    data = json_body()
+    try:
+        note = conversation.add_internal_note(case, user, data.get("body"))
+    except CaseError as error:
+        _fail_case_error(error)
+    db.session.commit()
+    return jsonify(message_json(note)), 201
+
+
+@endpoint(
+    bp,
+    "/cases/<number>/action-plan",
+    "POST",
+    "Publish the action plan of an escalated case (support managers)",
+    tags=["staff"],
+    request=obj(["body", "due_at"], body=STRING, due_at=DATETIME),
+    response=CASE,
+)
+def post_action_plan(number: str) -> Any:
+    user = _staff()
+    case = _visible_case(user, number)
+    data = json_body()
+    try:
+        triage.write_action_plan(case, data.get("body"), data.get("due_at"), user)
+    except CaseError as error:
+        _fail_case_error(error)
+    db.session.commit()
+    return jsonify(case_json(case, user))

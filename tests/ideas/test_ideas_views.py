@@ -1,0 +1,109 @@
+"""Idea pages: the list with sorting and filters, the vote toggle, the terms, the PM form."""
+
+from __future__ import annotations
+
+from portal.extensions import db
+from portal.ideas import service
+from portal.models import Idea, IdeaVote, SuggestionTermsAcceptance
+from tests.conftest import PASSWORD
+
+
+def test_anyone_reads_the_board_and_the_idea(client, idea) -> None:
+    board = client.get("/ideas/").get_data(as_text=True)
+    assert "Scheduled snapshots" in board and "Log in to vote" in board
+    page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert "Nightly, per VM." in page and "Set the status" not in page
+
+
+def test_list_fragment_for_htmx_filters(client, idea) -> None:
+    response = client.get("/ideas/?sort=newest&status=planned", headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and "No ideas with that status" in html
+    full = client.get("/ideas/?sort=bogus&status=bogus")
+    assert full.status_code == 200 and "Scheduled snapshots" in full.get_data(as_text=True)
+
+
+def test_vote_toggle_with_htmx_updates_the_count_in_place(client, auth, idea, voter) -> None:
+    auth.login("voter@example.com", PASSWORD)
+    response = client.post(
+        f"/ideas/{idea.id}/vote", data={"vote": "1"}, headers={"HX-Request": "true"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html
+    assert f'id="vote-{idea.id}"' in html and "<strong>1</strong> vote" in html
+    assert 'aria-pressed="true"' in html
+    again = client.post(
+        f"/ideas/{idea.id}/vote", data={"vote": "1"}, headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
+    assert "already voted" in again and "<strong>1</strong> vote" in again
+    assert db.session.query(IdeaVote).count() == 1
+    withdrawn = client.post(
+        f"/ideas/{idea.id}/vote", data={"vote": "0"}, headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
+    assert "<strong>0</strong> votes" in withdrawn
+
+
+def test_vote_without_javascript_redirects_back(client, auth, idea, voter) -> None:
+    auth.login("voter@example.com", PASSWORD)
+    response = client.post(f"/ideas/{idea.id}/vote", data={"vote": "1", "next": "/ideas/"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/ideas/")
+    evil = client.post(f"/ideas/{idea.id}/vote", data={"vote": "0", "next": "//evil.example.com/"})
+    assert evil.headers["Location"].endswith(f"/ideas/{idea.id}")
+
+
+def test_anonymous_votes_go_to_login(client, idea) -> None:
+    response = client.post(f"/ideas/{idea.id}/vote", data={"vote": "1"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_first_idea_shows_the_terms_and_refuses_without_them(client, auth, voter) -> None:
+    auth.login("voter@example.com", PASSWORD)
+    form = client.get("/ideas/new").get_data(as_text=True)
+    assert "property" in form and 'name="accept_terms"' in form
+    refused = client.post("/ideas/new", data={"title": "Bulk export", "body": "CSV please"})
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "Accept the terms" in html and "CSV please" in html and "Bulk export" in html
+    assert db.session.query(Idea).count() == 0
+    ok = client.post(
+        "/ideas/new", data={"title": "Bulk export", "body": "CSV please", "accept_terms": "yes"}
+    )
+    assert ok.status_code == 302
+    assert db.session.query(SuggestionTermsAcceptance).count() == 1
+    assert 'name="accept_terms"' not in client.get("/ideas/new").get_data(as_text=True)
+
+
+def test_product_manager_sets_the_status_with_a_public_note(
+    client, auth, idea, product_manager
+) -> None:
+    auth.login("pm@example.com", PASSWORD)
+    page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert "Set the status" in page and "Votes by support tier" in page
+    bad = client.post(f"/ideas/{idea.id}/status", data={"status": "shipped", "note": "x"})
+    assert bad.status_code == 422 and "release" in bad.get_data(as_text=True)
+    response = client.post(
+        f"/ideas/{idea.id}/status", data={"status": "under_review", "note": "Looking into it"}
+    )
+    assert response.status_code == 302
+    auth.logout()
+    public = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert "Under review" in public and "Looking into it" in public
+
+
+def test_customers_cannot_set_the_status(client, auth, idea, voter) -> None:
+    auth.login("voter@example.com", PASSWORD)
+    response = client.post(f"/ideas/{idea.id}/status", data={"status": "planned"})
+    assert response.status_code == 403
+    assert service.find_idea(idea.id).status == "new"
+
+
+def test_the_board_uses_a_bounded_number_of_statements(
+    client, suggester, voter, statements_counter
+) -> None:
+    for number in range(15):
+        made = service.create_idea(suggester, f"Idea {number}", "x", True)
+        service.cast_vote(made, voter)
+    db.session.commit()
+    with statements_counter() as counted:
+        assert client.get("/ideas/").status_code == 200
+    assert counted() <= 6
