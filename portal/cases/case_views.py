@@ -28,6 +28,7 @@ from portal.markdown import render_markdown
 from portal.models import Case, CaseStatus
 from portal.models.types import utcnow
 from portal.policy import Severity, Tier
+from portal.staff.tools import staff_tools_context
 
 
 def _case_or_404(number: str) -> Case:
@@ -64,6 +65,7 @@ def case_context(case: Case, **extra: Any) -> dict[str, Any]:
         "can_close": acting and not case.is_closed,
         "can_reopen": acting and status in (CaseStatus.RESOLVED, CaseStatus.CLOSED),
         "read_only_staff": entitlement.can_work_cases(current_user),
+        **staff_tools_context(case, current_user),
         "max_file_size": human_size(max_attachment_bytes()),
         "render_markdown": render_markdown,
         "reply_text": extra.pop("reply_text", ""),

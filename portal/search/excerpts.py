@@ -32,10 +32,13 @@ def highlight(text: str, terms: frozenset[str], window: int = WINDOW_WORDS) -> M
     hits = [i for i, match in enumerate(words) if stem(match.group().lower()) in terms]
     if not hits:
         return None
-    best_start, best_score = hits[0], -1
-    for index, first in enumerate(hits):
-        inside = [h for h in hits[index:] if h < first + window]
-        score = len({stem(words[h].group().lower()) for h in inside}) * 10 + len(inside)
+    stems = [stem(words[h].group().lower()) for h in hits]
+    best_start, best_score, right = hits[0], -1, 0
+    for left, first in enumerate(hits):
+        right = max(right, left)
+        while right + 1 < len(hits) and hits[right + 1] < first + window:
+            right += 1
+        score = len(set(stems[left : right + 1])) * 10 + (right - left + 1)
         if score > best_score:
             best_start, best_score = first, score
     start = max(0, best_start - 6)

@@ -1,0 +1,109 @@
+from datetime import timedelta
+
+import pytest
+
+from portal.extensions import db
+from portal.models import Case, CaseMessage, Role
+from portal.models.types import utcnow
+from tests.conftest import make_contact, make_organisation, make_user
+
+
+@pytest.fixture
+def case(app):
+    org = make_organisation("Contoso Cloud", tier="gold")
+    contact = make_contact(org, email="gold@example.com")
+    item = Case(
+        number="00000300",
+        organisation=org,
+        contact=contact,
+        subject="VM console blank",
+        description="Black console",
+        product="XenCenter",
+        version="4.1",
+        customer_severity="P3",
+        severity="P3",
+        tier="gold",
+        status="new",
+        filed_at=utcnow(),
+        response_due_at=utcnow() + timedelta(hours=13),
+    )
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+@pytest.fixture
+def tse(client, auth):
+    user = make_user("tse@example.com", Role.TSE, name="Tomas Tse")
+    auth.login("tse@example.com")
+    return user
+
+
+def test_staff_see_tools_and_customers_do_not(client, auth, case, tse):
+    assert "Staff tools" in client.get("/cases/00000300").get_data(as_text=True)
+    auth.logout()
+    auth.login("gold@example.com")
+    assert "Staff tools" not in client.get("/cases/00000300").get_data(as_text=True)
+
+
+def test_tse_takes_replies_and_notes(client, case, tse):
+    assert client.post("/staff/cases/00000300/take").status_code == 302
+    assert (
+        client.post(
+            "/staff/cases/00000300/reply", data={"body": "Please send the XenCenter log."}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            "/staff/cases/00000300/note", data={"body": "Probably the VNC proxy."}
+        ).status_code
+        == 302
+    )
+    db.session.refresh(case)
+    assert case.owner == tse and case.first_response_at is not None
+    assert case.status == "waiting_on_customer"
+    notes = db.session.query(CaseMessage).filter_by(public=False).all()
+    assert [n.body for n in notes] == ["Probably the VNC proxy."]
+
+
+def test_severity_change_without_reason_keeps_the_form(client, case, tse):
+    client.post("/staff/cases/00000300/take")
+    response = client.post("/staff/cases/00000300/severity", data={"severity": "P1", "reason": ""})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Give a reason" in html and "Staff tools" in html
+    db.session.refresh(case)
+    assert case.severity == "P3"
+
+
+def test_internal_note_is_never_on_the_customer_page(client, auth, case, tse):
+    client.post("/staff/cases/00000300/note", data={"body": "Secret staff musing"})
+    auth.logout()
+    auth.login("gold@example.com")
+    assert "Secret staff musing" not in client.get("/cases/00000300").get_data(as_text=True)
+
+
+def test_manager_action_plan_from_the_browser_form(client, auth, case):
+    case.escalated = True
+    db.session.commit()
+    make_user("manager@example.com", Role.MANAGER)
+    auth.login("manager@example.com")
+    day = (utcnow() + timedelta(days=3)).date().isoformat()
+    response = client.post(
+        "/staff/cases/00000300/action_plan",
+        data={"body": "Reproduce, then patch.", "due_date": day, "due_time": "15:00"},
+    )
+    assert response.status_code == 302
+    db.session.refresh(case)
+    assert case.action_plan == "Reproduce, then patch." and case.action_plan_due_at is not None
+
+
+def test_unknown_action_and_other_organisations_are_404(client, case, tse):
+    assert client.post("/staff/cases/00000300/launch-rockets").status_code == 404
+    assert client.post("/staff/cases/99999999/take").status_code == 404
+
+
+def test_customers_cannot_use_staff_actions(client, auth, case):
+    auth.login("gold@example.com")
+    assert client.post("/staff/cases/00000300/take").status_code == 403
