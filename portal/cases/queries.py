@@ -103,7 +103,18 @@ def _detail(event: CaseEvent) -> str:
         return str(data.get("name", ""))
     if event.kind == "filed":
         return f"Severity {data.get('severity', '')}, by {data.get('channel', 'web')}"
-    return str(data.get("reason", "") or data.get("text", ""))
+    reason = str(data.get("reason", "") or data.get("text", ""))
+    if event.kind == "assigned" and data.get("owner"):
+        return f"Owner: {data['owner']}" + (f". {reason}" if reason else "")
+    if event.kind == "severity" and data.get("to"):
+        return f"{data.get('from')} → {data['to']}" + (f": {reason}" if reason else "")
+    if event.kind == "bug":
+        if data.get("fixed_in"):
+            return f"{data.get('bug_id')} is fixed in {data['fixed_in']}"
+        return str(data.get("bug_id") or "Bug link removed")
+    if event.kind == "third_party":
+        return str(data.get("vendor") or "") if data.get("third_party") else "Flag removed"
+    return reason
 
 
 @dataclass

@@ -51,6 +51,22 @@ post_limit = limiter.limit(
 )
 
 
+@bp.after_request
+def explain_refusals_to_htmx(response: Response) -> Response:
+    """An HTMX reply refused before the view ran (rate limit) shows its reason in the preview
+    area, leaving the typed text alone; HTMX would otherwise show nothing at all."""
+    if is_htmx_request() and response.status_code == 429:
+        message = Markup('<p class="form-errors" role="alert">{}</p>').format(
+            "You are posting faster than the forums allow. Wait a minute, then send it again; "
+            "your text is still in the box."
+        )
+        response.set_data(str(message))
+        response.headers["HX-Retarget"] = "#reply-preview"
+        response.headers["HX-Reswap"] = "innerHTML"
+        response.headers["HX-Reswap-Errors"] = "true"
+    return response
+
+
 def _page_arg() -> int:
     return request.args.get("page", 1, type=int) or 1
 

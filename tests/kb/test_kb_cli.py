@@ -90,3 +90,14 @@ def test_demo_seed_imports_the_shipped_corpus_once(runner, app):
     count = db.session.scalar(select(func.count(Article.id)))
     assert count >= 40 and f"kb: {count} articles added" in first.output
     assert "kb: 0 articles added" in runner.invoke(args=["demo", "seed"]).output
+
+
+def test_the_job_runner_catches_the_index_up_from_the_change_log(runner, app):
+    from portal.kb import service
+
+    service.save_article(None, {"title": "Clock drift in guests", "body": "Use NTP."}, None)
+    db.session.commit()
+    assert search.search("clock drift").total == 0  # nothing applied it yet
+    result = runner.invoke(args=["jobs", "run"])
+    assert result.exit_code == 0, result.output
+    assert search.search("clock drift").hits[0].key == "clock-drift-in-guests"
