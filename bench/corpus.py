@@ -35,48 +35,65 @@ class CorpusModel:
     """Sentences, titles, tags and words of the shipped corpus."""
 
     def __init__(self, folder: Path = KB_FOLDER) -> None:
-        self.sentences: list[str] = []
-        self.titles: list[str] = []
-        self.tags: list[str] = []
-        self.headings: list[str] = []
-        self.code: list[str] = []
+        self.sources: list[dict[str, list[str]]] = []
+        tags: set[str] = set()
         for path in sorted(folder.glob("*.md")):
             post = frontmatter.load(path)
-            self.titles.append(str(post.metadata.get("title", "")))
-            self.tags.extend(str(t) for t in post.metadata.get("tags") or [])
+            source: dict[str, list[str]] = {
+                "title": [str(post.metadata.get("title", ""))],
+                "tags": [str(t) for t in post.metadata.get("tags") or []],
+                "sentences": [],
+                "headings": [],
+                "code": [],
+            }
+            tags.update(source["tags"])
             in_code = False
             for line in post.content.splitlines():
                 if line.startswith("```"):
                     in_code = not in_code
-                    continue
-                if in_code:
-                    self.code.append(line)
+                elif in_code:
+                    source["code"].append(line)
                 elif line.startswith("#"):
-                    self.headings.append(line.lstrip("# "))
+                    source["headings"].append(line.lstrip("# "))
                 elif line.strip():
-                    self.sentences.extend(
+                    source["sentences"].extend(
                         s.strip() for s in re.split(r"(?<=[.!?])\s+", line) if len(s) > 20
                     )
+            if source["sentences"]:
+                self.sources.append(source)
+        self.sentences = [s for source in self.sources for s in source["sentences"]]
         self.words = sorted({w.lower() for s in self.sentences for w in _WORD.findall(s)})
-        self.tags = sorted(set(self.tags))
+        self.tags = sorted(tags)
 
     def article(self, number: int, rng: random.Random) -> GeneratedArticle:
-        title_words = rng.choice(self.titles).split()
+        """An article about one topic (a shipped article's), with a little of a second one,
+        and a few names of its own (error codes, host names), as real articles have; so a
+        word is as rare across the generated corpus as it is across the shipped one."""
+        main, other = rng.sample(self.sources, 2)
+        title_words = main["title"][0].split()
         rng.shuffle(title_words)
-        title = " ".join(title_words[:8]).capitalize() + f" ({number})"
+        own = [
+            f"{rng.choice(['err', 'host', 'sr', 'kb', 'bug'])}{rng.randrange(10**5)}"
+            for _ in range(3)
+        ]
+        title = " ".join(title_words[:7]).capitalize() + f" ({own[0]})"
         sections = []
         for _ in range(rng.randint(2, 5)):
-            paragraph = " ".join(rng.choices(self.sentences, k=rng.randint(3, 8)))
-            sections.append(f"## {rng.choice(self.headings)}\n\n{paragraph}")
-            if rng.random() < 0.5:
-                sections.append("```\n" + "\n".join(rng.choices(self.code, k=4)) + "\n```")
+            pool = main if rng.random() < 0.8 else other
+            sentences = rng.choices(pool["sentences"], k=rng.randint(3, 7))
+            sentences.insert(rng.randrange(len(sentences) + 1), f"See also {rng.choice(own)}.")
+            heading = rng.choice(pool["headings"] or main["title"])
+            sections.append(f"## {heading}\n\n" + " ".join(sentences))
+            if pool["code"] and rng.random() < 0.5:
+                sections.append("```\n" + "\n".join(rng.choices(pool["code"], k=4)) + "\n```")
+        tags = list(dict.fromkeys(main["tags"][:3] + rng.sample(self.tags, 1)))
         return GeneratedArticle(
             slug=f"generated-{number}",
             title=title,
-            summary=rng.choice(self.sentences)[:300],
+            summary=rng.choice(main["sentences"])[:300],
             product=rng.choice(PRODUCTS),
             versions=sorted(rng.sample(VERSIONS, rng.randint(1, 3))),
-            tags=rng.sample(self.tags, rng.randint(2, 4)),
+            tags=tags,
             body="\n\n".join(sections),
         )
 

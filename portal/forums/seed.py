@@ -140,8 +140,11 @@ def seed_demo_forums() -> str:
             replier = accounts.find_user_by_email(reply_email)
             if replier is not None:
                 replies.append(service.reply(topic, replier, body))
+        # Spread the demo over the last weeks, a few hours between replies.
         moment = start + timedelta(days=number * 4)
         topic.created_at = moment
+        for offset, post in enumerate(service.topic_posts(topic, author).items):
+            post.created_at = moment + timedelta(hours=offset * 3)
         topic.last_activity_at = moment + timedelta(hours=len(replies) * 3)
         if solved_index is not None and len(replies) >= solved_index:
             service.mark_solved(topic, replies[solved_index - 1], topic.author)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from portal.accounts import service as accounts
 from portal.extensions import db
 from portal.ideas import service
 from portal.models import Idea, IdeaStatus, User
+from portal.models.types import utcnow
 
 # (title, author, body, voters, status, note, release)
 DEMO_IDEAS = [
@@ -48,11 +51,12 @@ def seed_demo_ideas() -> str:
     existing = set(db.session.scalars(select(Idea.title)))
     pm = accounts.find_user_by_email("pm@support.example.com")
     added = 0
-    for title, author_email, body, voters, status, note, release in DEMO_IDEAS:
+    for age, (title, author_email, body, voters, status, note, release) in enumerate(DEMO_IDEAS):
         author = accounts.find_user_by_email(author_email)
         if title in existing or author is None:
             continue
         idea = service.create_idea(author, title, body, accept=True)
+        idea.created_at = utcnow() - timedelta(days=30 - age * 9)
         for email in voters:
             voter: User | None = accounts.find_user_by_email(email)
             if voter is not None:

@@ -17,7 +17,7 @@ from portal.search.schema import ANALYZER, FIELD_BOOSTS, WORDS
 
 MAX_QUERY_CHARS = 300
 MAX_TERMS = 24
-COMMON_FRACTION = 0.25
+BODY_BUDGET = 0.6
 
 
 def clean_query(text: str | None) -> str:
@@ -41,14 +41,26 @@ def words(text: str) -> list[str]:
 
 
 def common_terms(searcher: Searcher, term_list: list[str]) -> frozenset[str]:
-    """Terms in so many bodies that matching them there says little (think "xenserver" in
-    this knowledge base) while reading their long posting lists is most of a query's cost.
-    They still count in titles, tags and summaries. Never all of a query's terms."""
+    """Terms whose body matches this query will not read.
+
+    Reading posting lists is nearly all of a query's cost, and the longest lists belong to
+    words found in many bodies (think "xenserver" in this knowledge base), which say least
+    about relevance. So bodies are searched for the rarest terms first, until their lists
+    would hold more than `BODY_BUDGET` times the documents in the index; the other terms
+    still count wherever they appear in titles, tags and summaries. The rarest term is
+    always searched in bodies.
+    """
     if len(term_list) < 2:
         return frozenset()
-    limit = searcher.doc_count_all() * COMMON_FRACTION
-    common = {t for t in term_list if searcher.doc_frequency("body", t) > limit}
-    return frozenset() if len(common) == len(term_list) else frozenset(common)
+    budget = searcher.doc_count_all() * BODY_BUDGET
+    by_rarity = sorted(term_list, key=lambda t: searcher.doc_frequency("body", t))
+    spent = 0
+    common: set[str] = set()
+    for index, term in enumerate(by_rarity):
+        spent += searcher.doc_frequency("body", term)
+        if index > 0 and spent > budget:
+            common.add(term)
+    return frozenset(common)
 
 
 def text_query(term_list: list[str], common: frozenset[str] = frozenset()) -> Query | None:
