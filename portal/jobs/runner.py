@@ -12,11 +12,13 @@ import signal
 import socket
 import threading
 import traceback
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import FrameType
 from typing import Any
 
+from flask import current_app, has_request_context
 from sqlalchemy import update
 
 from portal.extensions import db
@@ -82,6 +84,14 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def site_context() -> AbstractContextManager[object]:
+    """Background work builds links with url_for as views do; outside a request it needs
+    the site's public address, which BASE_URL gives."""
+    if has_request_context():
+        return nullcontext()
+    return current_app.test_request_context(base_url=current_app.config["BASE_URL"])
+
+
 def backoff(attempts: int) -> timedelta:
     """The wait before retrying a job that has failed `attempts` times: 30s, 1m, 2m … 1h."""
     return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
@@ -121,7 +131,8 @@ def run_pass(
 def _run_periodic_tasks(report: PassReport) -> None:
     for name, task in periodic_tasks():
         try:
-            count = task(report.now)
+            with site_context():
+                count = task(report.now)
             db.session.commit()
         except Exception:
             db.session.rollback()
@@ -141,7 +152,8 @@ def run_job(job: Job, now: datetime, worker_id: str) -> str:
         _finish(job_id, worker_id, status="failed", finished_at=now, last_error=error)
         return "failed"
     try:
-        handle(payload, now)
+        with site_context():
+            handle(payload, now)
         db.session.flush()
     except Exception as exc:
         db.session.rollback()

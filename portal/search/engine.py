@@ -50,7 +50,7 @@ class SearchHit:
 class SearchPage:
     query: str
     total: int
-    hits: list[SearchHit]
+    hits: tuple[SearchHit, ...]
     page: int
     per_page: int
     suggestion: str | None = None
@@ -166,12 +166,16 @@ def search(
     query: Query | None = text_query(term_list)
     if query is None and filters.active:
         query = browse_query()
-    empty = SearchPage(text, 0, [], 1, per_page, None, filters)
+    empty = SearchPage(text, 0, (), 1, per_page, None, filters)
     if query is None:
         return empty
-    with open_searcher(_folder()) as searcher:
+    key = ("search", text, filters, page, per_page)
+    with open_searcher(_folder()) as (searcher, cache):
         if searcher is None:
             return empty
+        cached = cache.remembered(key)
+        if cached is not None:
+            return cached
         if term_list:
             query = text_query(term_list, common_terms(searcher, term_list))
         filter_query = filters.query()
@@ -196,12 +200,14 @@ def search(
             page = last_page
             results = run(page)
         marked = frozenset(term_list)
-        hits = [
+        hits = tuple(
             _hit(results[i], marked, scored=bool(term_list))
             for i in range((page - 1) * per_page, min(total, page * per_page))
-        ]
+        )
         suggestion = _suggestion(searcher, text) if term_list else None
-        return SearchPage(text, total, hits, page, per_page, suggestion, filters)
+        answer = SearchPage(text, total, hits, page, per_page, suggestion, filters)
+        cache.remember(key, answer)
+        return answer
 
 
 def suggest(
@@ -219,13 +225,24 @@ def suggest(
     term_list = terms(clean_query(text))
     if not term_list:
         return []
-    with open_searcher(_folder()) as searcher:
+    key = ("suggest", tuple(term_list), limit, type, exclude)
+    with open_searcher(_folder()) as (searcher, cache):
         if searcher is None:
             return []
+        cached = cache.remembered(key)
+        if cached is not None:
+            return list(cached)
         query = text_query(term_list, common_terms(searcher, term_list))
         mask = Term("uid", f"{exclude[0]}:{exclude[1]}") if exclude else None
         filter_query = Term("type", type) if type else None
         results = searcher.search(
-            query, limit=max(1, min(limit, 20)), filter=filter_query, mask=mask, terms=False
+            query,
+            limit=max(1, min(limit, 20)),
+            filter=filter_query,
+            mask=mask,
+            terms=False,
+            optimize=False,  # Whoosh's block skipping costs more than it saves here
         )
-        return [_hit(hit, frozenset()) for hit in results]
+        hits = [_hit(hit, frozenset()) for hit in results]
+        cache.remember(key, tuple(hits))
+        return hits

@@ -13,7 +13,8 @@ from portal.search.documents import SearchDocument
 # Question words customers type that say nothing about the problem ("how do I ...").
 QUESTION_WORDS = frozenset(
     "how do does did i my me what where why which who whats there their its it's our "
-    "should would could about into after before been has had was were".split()
+    "should would could about into after before been has had was were "
+    "wont won dont don cant doesnt doesn isnt isn didnt didn".split()
 )
 STOPLIST = frozenset(STOP_WORDS) | QUESTION_WORDS
 TOKEN_PATTERN = r"\w+(?:\.\w+)*"

@@ -12,9 +12,10 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
@@ -23,6 +24,7 @@ from portal.search.index import INDEX_NAME, index_exists, on_index_changed
 
 REFRESH_SECONDS = 0.5
 MAX_OPEN = 4  # index folders kept open per process (tests use a folder each)
+CACHED_ANSWERS = 256  # repeated searches (paging back, history, popular questions) are free
 
 
 class _OpenSearcher:
@@ -32,6 +34,8 @@ class _OpenSearcher:
         self.searcher: Searcher | None = None
         self.checked_at = 0.0
         self.stale = True
+        # Recent answers for this searcher's view of the index; emptied when it is replaced.
+        self.answers: OrderedDict[Hashable, Any] = OrderedDict()
 
     def current(self) -> Searcher | None:
         """The searcher, refreshed if the index may have changed; call with the lock held."""
@@ -41,6 +45,7 @@ class _OpenSearcher:
                 return None
             ix = whoosh_index.open_dir(self.folder, indexname=INDEX_NAME)
             self.searcher = ix.searcher()
+            self.answers.clear()
         elif (self.stale or now - self.checked_at >= REFRESH_SECONDS) and not (
             self.searcher.up_to_date()
         ):
@@ -48,9 +53,22 @@ class _OpenSearcher:
             # keeps segments that a merge or a delete has since removed.
             self.searcher.close()
             self.searcher = whoosh_index.open_dir(self.folder, indexname=INDEX_NAME).searcher()
+            self.answers.clear()
         self.checked_at = now
         self.stale = False
         return self.searcher
+
+    def remembered(self, key: Hashable) -> Any:
+        """A cached answer for `key` (None if there is none); call with the lock held."""
+        answer = self.answers.get(key)
+        if answer is not None:
+            self.answers.move_to_end(key)
+        return answer
+
+    def remember(self, key: Hashable, answer: Any) -> None:
+        self.answers[key] = answer
+        while len(self.answers) > CACHED_ANSWERS:
+            self.answers.popitem(last=False)
 
     def close(self) -> None:
         with self.lock:
@@ -77,11 +95,11 @@ def _entry(folder: str) -> _OpenSearcher:
 
 
 @contextmanager
-def open_searcher(folder: str) -> Iterator[Searcher | None]:
-    """The folder's searcher for the duration of one search (None if there is no index yet)."""
+def open_searcher(folder: str) -> Iterator[tuple[Searcher | None, _OpenSearcher]]:
+    """The folder's searcher for one search (None if there is no index yet), and its cache."""
     entry = _entry(folder)
     with entry.lock:
-        yield entry.current()
+        yield entry.current(), entry
 
 
 def _mark_stale(folder: str) -> None:

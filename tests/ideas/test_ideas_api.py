@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from flask import g
 
 from portal.extensions import db
 from portal.forums.seed import ensure_categories
@@ -14,12 +13,6 @@ from tests.conftest import PASSWORD, make_user
 def _headers(client, email: str) -> dict[str, str]:
     response = client.post("/api/v1/tokens", json={"email": email, "password": PASSWORD})
     return {"Authorization": f"Bearer {response.get_json()['token']}"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_api_user(app) -> None:
-    """Tests hold an app context open, so `g` outlives a request; forget the last caller."""
-    app.before_request(lambda: g.pop("api_user", None))
 
 
 @pytest.fixture
