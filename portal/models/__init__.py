@@ -29,7 +29,7 @@ from portal.models.partners import Partner
 from portal.models.releases import Release, ReleaseKind
 from portal.models.search import SearchChange
 from portal.models.settings import PolicyRecord
-from portal.models.staff import StaffProfile
+from portal.models.staff import CaseArticleLink, StaffProfile
 from portal.models.surveys import SurveyAnswer, SurveyCampaign, SurveyInvitation
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "Agreement",
     "Attachment",
     "Case",
+    "CaseArticleLink",
     "CaseEvent",
     "CaseMessage",
     "CaseNumberCounter",

@@ -111,3 +111,40 @@ def local_due(day: str, moment: str) -> str:
     except ValueError:
         return "not a date"
     return naive.replace(tzinfo=viewer_zone()).isoformat()
+
+
+@bp.route("/cases/<number>/kb-draft", methods=["GET", "POST"])
+@login_required
+def kb_draft(number: str) -> Response | tuple[str, int]:
+    """Draft a KB article from a resolved case, prefilled from its problem and resolution."""
+    from flask import url_for
+
+    from portal.staff import kb_drafts
+
+    case = _staff_case(number)
+    error = ""
+    fields = kb_drafts.prefilled_draft(case)
+    if request.method == "POST":
+        fields = {
+            name: request.form.get(name, "")
+            for name in ("title", "slug", "summary", "product", "versions", "tags", "body")
+        }
+        try:
+            article = kb_drafts.draft_article(case, fields, current_user._get_current_object())
+        except CaseError as problem:
+            db.session.rollback()
+            error = " ".join(problem.errors.values())
+            status = problem.status
+        else:
+            db.session.commit()
+            flash("The draft is saved. A KB engineer will review and publish it.", "success")
+            return redirect(url_for("kb.article", slug=article.slug))
+    else:
+        status = 200
+    return render_template(
+        "staff/kb_draft.html",
+        case=case,
+        fields=fields,
+        error=error,
+        existing=kb_drafts.articles_for_case(case),
+    ), (status if error else 200)

@@ -8,6 +8,7 @@ from portal.accounts import entitlement
 from portal.cases.status import allowed_next
 from portal.models import Case, CaseStatus, User
 from portal.policy import Severity
+from portal.staff.kb_drafts import articles_for_case
 from portal.staff.queue import staff_members
 
 
@@ -26,4 +27,5 @@ def staff_tools_context(case: Case, user: User) -> dict[str, Any]:
         "staff_next_statuses": sorted(allowed_next(case.status), key=list(CaseStatus).index),
         "staff_severities": list(Severity),
         "staff_notes": [m for m in case.messages if not m.public],
+        "staff_kb_articles": articles_for_case(case),
     }
