@@ -188,9 +188,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
-    database = "PostgreSQL" if POSTGRES_URL else "SQLite"
-    skipped = len(terminalreporter.stats.get("skipped", []))
-    terminalreporter.write_line(f"Database under test: {database}; {skipped} test(s) skipped.")
+    """Say plainly what this run did not cover."""
+    database = (
+        "PostgreSQL" if POSTGRES_URL else "SQLite (set PORTAL_TEST_DATABASE_URL for PostgreSQL)"
+    )
+    skipped = terminalreporter.stats.get("skipped", [])
+    browser = [r for r in skipped if "/e2e/" in str(getattr(r, "nodeid", ""))]
+    terminalreporter.write_line(f"Database under test: {database}.")
+    if browser:
+        terminalreporter.write_line(
+            f"Browser tests skipped: {len(browser)} (no Chromium; install Debian's chromium)."
+        )
+    if skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} test(s) skipped in all; see the reasons above."
+        )
 
 
 class SmtpSink:

@@ -52,4 +52,7 @@ def test_upgrade_on_an_empty_database_matches_the_models(empty_database_url, tmp
             )
             differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
-    assert differences == [], f"models and migrations differ: {differences}"
+    assert differences == [], (
+        f"models and migrations differ in {len(differences)} place(s); run "
+        f"'flask db migrate' and review it. First: {differences[:3]}"
+    )

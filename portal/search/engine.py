@@ -1,4 +1,9 @@
-"""Searching: ranked, filtered, paged results with highlighted excerpts and spelling help."""
+"""Searching: ranked, filtered, paged results with highlighted excerpts and spelling help.
+
+`total` counts the documents the query matched as built by `query.text_query`: for long
+queries of very common words, a document that has such a word only in its body is not
+among them (see the posting budget there); titles always count.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,6 @@ from portal.search.query import (
     Filters,
     browse_query,
     clean_query,
-    common_terms,
     terms,
     text_query,
     words,
@@ -177,7 +181,7 @@ def search(
         if cached is not None:
             return cached
         if term_list:
-            query = text_query(term_list, common_terms(searcher, term_list))
+            query = text_query(term_list, searcher)
         filter_query = filters.query()
         sortedby = None if term_list else "sort_title"
 
@@ -232,7 +236,7 @@ def suggest(
         cached = cache.remembered(key)
         if cached is not None:
             return list(cached)
-        query = text_query(term_list, common_terms(searcher, term_list))
+        query = text_query(term_list, searcher)
         mask = Term("uid", f"{exclude[0]}:{exclude[1]}") if exclude else None
         filter_query = Term("type", type) if type else None
         results = searcher.search(

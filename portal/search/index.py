@@ -212,6 +212,11 @@ def rebuild(
     registered = sources()
     indexed = 0
     with writer_lock(folder, None):
+        previous = (
+            whoosh_index.open_dir(str(folder), indexname=INDEX_NAME).latest_generation()
+            if index_exists(folder)
+            else -1
+        )
         ix = whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
         writer = ix.writer(limitmb=128)
         try:
@@ -227,6 +232,10 @@ def rebuild(
             writer.cancel()
             raise
         writer.commit(optimize=True)
+        # Searchers elsewhere notice a new index by its generation number, which starts
+        # again from zero here; empty commits carry it past the replaced index's.
+        while ix.latest_generation() <= previous:
+            ix.writer().commit(merge=False)
         ix.close()
         _write_mark(folder, plan.mark)
         _changed(folder)

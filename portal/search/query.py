@@ -17,7 +17,7 @@ from portal.search.schema import ANALYZER, FIELD_BOOSTS, WORDS
 
 MAX_QUERY_CHARS = 300
 MAX_TERMS = 24
-BODY_BUDGET = 0.6
+POSTINGS_BUDGET = 0.6
 
 
 def clean_query(text: str | None) -> str:
@@ -40,44 +40,32 @@ def words(text: str) -> list[str]:
     return [token.text for token in WORDS(text[:MAX_QUERY_CHARS])]
 
 
-def common_terms(searcher: Searcher, term_list: list[str]) -> frozenset[str]:
-    """Terms whose body matches this query will not read.
+def text_query(term_list: list[str], searcher: Searcher | None = None) -> Query | None:
+    """One flat OR of (field, term) clauses with field boosts; None when nothing is left.
 
-    Reading posting lists is nearly all of a query's cost, and the longest lists belong to
-    words found in many bodies (think "xenserver" in this knowledge base), which say least
-    about relevance. So bodies are searched for the rarest terms first, until their lists
-    would hold more than `BODY_BUDGET` times the documents in the index; the other terms
-    still count wherever they appear in titles, tags and summaries. The rarest term is
-    always searched in bodies.
-    """
-    if len(term_list) < 2:
-        return frozenset()
-    budget = searcher.doc_count_all() * BODY_BUDGET
-    by_rarity = sorted(term_list, key=lambda t: searcher.doc_frequency("body", t))
-    spent = 0
-    common: set[str] = set()
-    for index, term in enumerate(by_rarity):
-        spent += searcher.doc_frequency("body", term)
-        if index > 0 and spent > budget:
-            common.add(term)
-    return frozenset(common)
+    Flat rather than an OR per term: Whoosh merges every posting list in one union matcher,
+    which halves the time of a typical query; the scores are the same sums.
 
-
-def text_query(term_list: list[str], common: frozenset[str] = frozenset()) -> Query | None:
-    """One flat OR of (field, term) pairs with field boosts; None when nothing is left.
-
-    Flat rather than an OR per term: Whoosh then merges every posting list in one union
-    matcher, which halves the time of a typical query; the scores are the same sums.
+    With a searcher, clauses are also chosen by cost. Reading posting lists is nearly all of
+    a query's time, and the longest lists belong to words found in many documents (think
+    "xenserver" in this knowledge base), which say least about relevance. So clauses are
+    taken rarest first until their lists would hold more than `POSTINGS_BUDGET` times the
+    documents in the index; after that only title clauses are added. Every term therefore
+    still counts in titles, and the rarest terms count everywhere.
     """
     if not term_list:
         return None
-    clauses = [
-        Term(field, term, boost=boost)
-        for term in term_list
-        for field, boost in FIELD_BOOSTS.items()
-        if not (field == "body" and term in common)
-    ]
-    return Or(clauses)
+    pairs = [(field, term) for term in term_list for field in FIELD_BOOSTS]
+    if searcher is not None and len(term_list) > 1:
+        frequency = {pair: searcher.doc_frequency(*pair) for pair in pairs}
+        budget = searcher.doc_count_all() * POSTINGS_BUDGET
+        spent, chosen = 0, []
+        for pair in sorted((p for p in pairs if frequency[p]), key=frequency.__getitem__):
+            spent += frequency[pair]
+            if not chosen or spent <= budget or pair[0] == "title":
+                chosen.append(pair)
+        pairs = chosen or pairs
+    return Or([Term(field, term, boost=FIELD_BOOSTS[field]) for field, term in pairs])
 
 
 @dataclass(frozen=True)

@@ -178,3 +178,19 @@ def test_other_features_register_their_own_document_types(app):
         assert (hit.type, hit.key, hit.type_label) == ("topic", "7", "Forum thread")
     finally:
         _sources.pop("topic", None)
+
+
+def test_a_searcher_in_another_process_notices_a_rebuilt_index(app):
+    from whoosh import index as whoosh_index
+
+    make_article()
+    search.rebuild()
+    folder = app.config["INDEX_DIR"]
+    elsewhere = whoosh_index.open_dir(folder, indexname="MAIN").searcher()
+    try:
+        service.set_status(service.find_article("nfs-storage-repository"), "draft", None)
+        db.session.commit()
+        search.rebuild()
+        assert not elsewhere.up_to_date()
+    finally:
+        elsewhere.close()
