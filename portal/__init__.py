@@ -9,9 +9,11 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from portal.config import defaults, load_secret_key
 from portal.extensions import csrf, db, limiter, login_manager, migrate
+from portal.models.types import MAX_ID
 
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
 
@@ -35,6 +37,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
 
     _init_extensions(app)
+    # Before the blueprints: their rules pick the converter up when they are added.
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
 
     from portal import errors, templating
@@ -44,6 +48,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     templating.register(app)
     register_cli(app)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` up to the largest database id: a larger number is a 404, not an overflow."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -96,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
 
     # Cases waiting for a bug fix listen for production releases.
     import portal.cases.bugfix  # noqa: F401
+
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies
 
 

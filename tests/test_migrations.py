@@ -38,12 +38,14 @@ def empty_database_url(tmp_path) -> Iterator[str]:
 
 
 def test_upgrade_on_an_empty_database_matches_the_models(empty_database_url, tmp_path):
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": empty_database_url,
-        "INDEX_DIR": str(tmp_path / "index"),
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": empty_database_url,
+            "INDEX_DIR": str(tmp_path / "index"),
+        }
+    )
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
@@ -51,6 +53,8 @@ def test_upgrade_on_an_empty_database_matches_the_models(empty_database_url, tmp
                 connection, opts={"compare_type": True, "render_as_batch": True}
             )
             differences = compare_metadata(context, db.metadata)
+            categories = connection.execute(text("SELECT count(*) FROM forum_categories"))
+            assert categories.scalar() == 6, "the standard forum categories come with the schema"
         db.engine.dispose()
     assert differences == [], (
         f"models and migrations differ in {len(differences)} place(s); run "

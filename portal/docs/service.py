@@ -15,6 +15,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import DocPage, User
 from portal.models.types import utcnow
+from portal.search import record_change
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 MAX_BODY = 200_000
@@ -113,6 +114,8 @@ def save_page(page: DocPage | None, data: Mapping[str, Any], user: User | None) 
     if not isinstance(body, str) or len(body) > MAX_BODY:
         raise DocError("The page text must be at most 200,000 characters.", "body")
     page = page or DocPage()
+    if page.slug and page.slug != slug:
+        record_change("doc", page.slug, "delete")
     page.slug = slug
     page.title = _text(data, "title", 200)
     page.product = product
@@ -126,6 +129,7 @@ def save_page(page: DocPage | None, data: Mapping[str, Any], user: User | None) 
     page.updated_by = user
     db.session.add(page)
     db.session.flush()
+    record_change("doc", page.slug, "upsert")
     return page
 
 

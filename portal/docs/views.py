@@ -11,6 +11,7 @@ from portal.accounts import entitlement
 from portal.docs import service
 from portal.extensions import db
 from portal.markdown import render_markdown
+from portal.search import apply_now
 
 bp = Blueprint("docs", __name__, url_prefix="/docs")
 
@@ -69,6 +70,7 @@ def edit(slug: str | None = None) -> Response | tuple[str, int]:
             error = problem
         else:
             db.session.commit()
+            apply_now()
             flash(f"“{saved.title}” is saved.", "success")
             return redirect(url_for("docs.page", slug=saved.slug))
     return render_template(

@@ -17,7 +17,7 @@ from portal.accounts import entitlement
 from portal.extensions import db
 from portal.forums import events
 from portal.models import Category, Post, PostRevision, Topic, User
-from portal.models.types import utcnow
+from portal.models.types import MAX_ID, utcnow
 
 MAX_BODY_BYTES = 100 * 1024
 MAX_TITLE = 200
@@ -144,6 +144,8 @@ def first_post(topic: Topic) -> Post | None:
 
 def find_post(post_id: int, viewer: Any) -> Post | None:
     """A post in a topic the viewer may see."""
+    if not 0 < post_id <= MAX_ID:
+        return None  # no row has that id, and the database driver could not even bind it
     post = db.session.scalar(
         select(Post).where(Post.id == post_id).options(selectinload(Post.topic))
     )

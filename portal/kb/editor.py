@@ -102,6 +102,8 @@ def history(slug: str) -> str:
 def revision(slug: str, number: int) -> str:
     _require_editor()
     article = service.find_article(slug, include_drafts=True) or abort(404)
+    if number > 1_000_000:  # larger than any database integer column can compare with
+        abort(404)
     current = service.find_revision(article, number) or abort(404)
     previous = service.find_revision(article, number - 1) if number > 1 else None
     return render_template(

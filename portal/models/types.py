@@ -8,6 +8,10 @@ from typing import Any
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# The largest value an Integer id column holds on every database we run on; a larger number
+# names no row, and passing it to the driver would overflow.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 SOURCE_MODULES: list[str] = [
     "portal.kb.indexing",
     "portal.forums.indexing",
+    "portal.docs.indexing",
 ]
 
 TYPE_LABELS = {"article": "Article", "topic": "Forum thread", "doc": "Documentation"}

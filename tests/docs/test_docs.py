@@ -88,3 +88,25 @@ def test_import_upserts_and_names_broken_files(runner, tmp_path: Path):
 def test_shipped_documentation_imports_cleanly(app):
     added, _updated, refused = service.import_folder(service.DOCS_FOLDER)
     assert refused == [] and added >= 10
+
+
+def test_documentation_pages_are_found_by_the_one_search(client, app):
+    from portal import search
+
+    try:
+        service.save_page(
+            None,
+            _page(body="Boot the host from the installation CD and choose the hypervisor disk."),
+            None,
+        )
+        service.save_page(
+            None, _page(slug="draft-page", title="Hypervisor disk draft", published=False), None
+        )
+        db.session.commit()
+        search.catch_up()
+        results = client.get("/api/v1/kb/search?q=hypervisor+disk&type=doc").get_json()
+        assert [r["slug"] for r in results["results"]] == ["installing-the-host"]
+        assert results["results"][0]["type"] == "doc"
+        assert results["results"][0]["url"].endswith("/docs/installing-the-host")
+    finally:
+        search.close_all()
