@@ -139,7 +139,8 @@ def seed_demo_releases() -> str:
             "2008-03-04",
             ["CA-11311", "CA-11790", "CA-12004"],
             "Adds resource-pool improvements, VLAN support for guest networks and faster "
-            "XenMotion. A 4.0 license key does not work with 4.1; request a new key before upgrading.",
+            "XenMotion. A 4.0 license key does not work with 4.1; request a new key before "
+            "upgrading.",
         ),
         (
             "XenCenter",
