@@ -5,31 +5,12 @@ import pytest
 from portal.extensions import db
 from portal.models import Case, Role
 from portal.models.types import utcnow
-from tests.conftest import PASSWORD, make_contact, make_organisation, make_user
+from tests.conftest import PASSWORD, make_user
 
 
 @pytest.fixture
-def case(app):
-    org = make_organisation("Contoso Cloud", tier="gold")
-    contact = make_contact(org, email="gold@example.com")
-    item = Case(
-        number="00000200",
-        organisation=org,
-        contact=contact,
-        subject="Migration fails",
-        description="XenMotion error",
-        product="XenServer",
-        version="4.1",
-        customer_severity="P3",
-        severity="P3",
-        tier="gold",
-        status="new",
-        filed_at=utcnow(),
-        response_due_at=utcnow() + timedelta(hours=13),
-    )
-    db.session.add(item)
-    db.session.commit()
-    return item
+def case(gold_case):
+    return gold_case
 
 
 def headers_for(client, email, role=None):

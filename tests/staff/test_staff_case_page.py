@@ -3,33 +3,17 @@ from datetime import timedelta
 import pytest
 
 from portal.extensions import db
-from portal.models import Case, CaseMessage, Role
+from portal.models import CaseMessage, Role
 from portal.models.types import utcnow
-from tests.conftest import make_contact, make_organisation, make_user
+from tests.conftest import make_user
+from tests.staff.conftest import make_gold_case
 
 
 @pytest.fixture
 def case(app):
-    org = make_organisation("Contoso Cloud", tier="gold")
-    contact = make_contact(org, email="gold@example.com")
-    item = Case(
-        number="00000300",
-        organisation=org,
-        contact=contact,
-        subject="VM console blank",
-        description="Black console",
-        product="XenCenter",
-        version="4.1",
-        customer_severity="P3",
-        severity="P3",
-        tier="gold",
-        status="new",
-        filed_at=utcnow(),
-        response_due_at=utcnow() + timedelta(hours=13),
+    return make_gold_case(
+        "00000300", subject="VM console blank", description="Black console", product="XenCenter"
     )
-    db.session.add(item)
-    db.session.commit()
-    return item
 
 
 @pytest.fixture

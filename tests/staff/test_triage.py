@@ -4,36 +4,24 @@ import pytest
 
 from portal.cases.filing import CaseError
 from portal.extensions import db
-from portal.models import Case, CaseEvent, OutgoingMail, Role
+from portal.models import CaseEvent, OutgoingMail, Role
 from portal.models.types import utcnow
 from portal.staff import triage
-from tests.conftest import make_contact, make_organisation, make_user
+from tests.conftest import make_user
+from tests.staff.conftest import make_gold_case
 
 FILED = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)  # Tuesday 08:00 Pacific
 
 
 @pytest.fixture
 def case(app):
-    org = make_organisation("Contoso Cloud", tier="gold")
-    contact = make_contact(org, email="gold@example.com")
-    item = Case(
-        number="00000100",
-        organisation=org,
-        contact=contact,
+    return make_gold_case(
+        "00000100",
         subject="SR gone",
         description="Detached",
-        product="XenServer",
-        version="4.1",
-        customer_severity="P3",
-        severity="P3",
-        tier="gold",
-        status="new",
         filed_at=FILED,
         response_due_at=FILED + timedelta(hours=13),
     )
-    db.session.add(item)
-    db.session.commit()
-    return item
 
 
 @pytest.fixture
