@@ -23,6 +23,7 @@ from portal.htmx import is_htmx_request, render
 from portal.kb import service
 from portal.kb.blueprint import bp
 from portal.markdown import render_markdown
+from portal.staff.kb_drafts import cases_for_article
 from portal.search.query import clean_query
 
 SEARCH_TYPES = {"article": "Articles", "topic": "Forum threads", "doc": "Documentation"}
@@ -96,7 +97,9 @@ def _rating_context(article) -> dict[str, object]:  # noqa: ANN001 - an Article
 @bp.route("/<slug>")
 def article(slug: str) -> str:
     editor = entitlement.can_publish_articles(current_user)
-    found = service.find_article(slug, include_drafts=editor) or abort(404)
+    staff = entitlement.can_work_cases(current_user)
+    # Support engineers read drafts too: they draft articles from solved cases.
+    found = service.find_article(slug, include_drafts=editor or staff) or abort(404)
     related = search_engine.suggest(
         " ".join([found.title, *found.tags]),
         limit=RELATED_COUNT,
@@ -107,6 +110,7 @@ def article(slug: str) -> str:
         body=render_markdown(found.body),
         related=related,
         can_edit=editor,
+        source_cases=cases_for_article(found) if editor or staff else [],
         **_rating_context(found),
     )
 

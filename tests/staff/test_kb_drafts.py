@@ -64,6 +64,11 @@ def test_tse_drafts_an_article_prefilled_from_the_case(client, auth, resolved_ca
     assert link.case_id == resolved_case.id and link.article_id == article.id
     page = client.get("/cases/00000400").get_data(as_text=True)
     assert "NFS storage detaches after a reboot" in page
+    draft_page = client.get(response.headers["Location"])
+    assert draft_page.status_code == 200
+    assert "Drafted from case" in draft_page.get_data(as_text=True)
+    client.post("/logout")
+    assert client.get(response.headers["Location"]).status_code == 404  # readers never see drafts
 
 
 def test_open_cases_cannot_be_drafted_yet(client, auth, resolved_case):
