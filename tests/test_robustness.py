@@ -66,9 +66,11 @@ HOSTILE_PATH_VALUES = [
     "y" * 500,
 ]
 # Whole forms of one odd value: numbers out of range, impossible dates, a NUL byte.
-ODD_FORM_VALUES = [HUGE_NUMBER, "-1", "2026-02-30", "25:99", "nul\x00byte"]
+ODD_FORM_VALUES = [HUGE_NUMBER, "-1", "\u00b2", "2026-02-30", "25:99", "nul\x00byte"]
 HOSTILE_QUERIES = [
     {"page": "-1", "per_page": "-1"},
+    {"page": HUGE_NUMBER, "per_page": HUGE_NUMBER, "owner": HUGE_NUMBER, "months": HUGE_NUMBER},
+    {"page": "\u00b2", "per_page": "\u00b2", "owner": "\u00b2", "months": "\u00b2"},
     {"page": "abc", "per_page": "abc", "sort": "abc", "tz": "Not/AZone"},
     {"q": "q" * 1000, "status": "x" * 1000, "severity": "P9", "product": SCRIPT},
     {"q": '"*:(AND', "tag": SCRIPT, "type": SCRIPT, "region": SCRIPT, "role": SCRIPT},
@@ -285,8 +287,8 @@ def _crawl_writes(
         for method in sorted(rule.methods & {"POST", "PUT", "PATCH", "DELETE"}):
             urls = _urls(rule, values)
             if rule.endpoint == "staff.case_action":
-                urls = [url.replace("/note", f"/{action}") for action in STAFF_ACTIONS]
-                urls += [u for u in _urls(rule, values)[1:]]
+                real = urls[0].removesuffix("/note")
+                urls = [f"{real}/{action}" for action in STAFF_ACTIONS] + urls[1:]
             if rule.rule.startswith("/api/"):
                 fields = _schema_fields(spec, rule, method)
                 _crawl_api_write(crawl, urls[0], method, fields, token, values)
