@@ -41,10 +41,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
 
-    from portal import errors, templating
+    from portal import errors, guards, templating
     from portal.cli import register_cli
 
     errors.register(app)
+    guards.register(app)
     templating.register(app)
     register_cli(app)
     return app

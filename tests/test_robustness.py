@@ -66,7 +66,7 @@ HOSTILE_PATH_VALUES = [
     "y" * 500,
 ]
 # Whole forms of one odd value: numbers out of range, impossible dates, a NUL byte.
-ODD_FORM_VALUES = [HUGE_NUMBER, "-1", "\u00b2", "2026-02-30", "25:99", "nul\x00byte"]
+ODD_FORM_VALUES = [HUGE_NUMBER, "\u00b2", "2026-02-30", "nul\x00byte"]
 HOSTILE_QUERIES = [
     {"page": "-1", "per_page": "-1"},
     {"page": HUGE_NUMBER, "per_page": HUGE_NUMBER, "owner": HUGE_NUMBER, "months": HUGE_NUMBER},
@@ -84,6 +84,11 @@ organisation owner password phone post_id preview product production published q
 recent_changes region release released_on remember role severity skills slug sort starts_on status
 subject summary tag tags targets team text third_party third_party_vendor tier timezone title type
 tz version versions view vote website weekdays
+""".split()
+TEXT_FIELDS = """
+body city comment country current_password description email name note notes password phone
+q query reason recent_changes skills slug subject summary tags text third_party_vendor title
+versions website
 """.split()
 SKIPPED_WRITES = {"auth.logout"}  # it would end the crawl's session
 VARIABLE = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
@@ -176,13 +181,17 @@ def _urls(rule: Any, values: dict[str, Any]) -> list[str]:
 
 
 class Crawl:
-    def __init__(self, app: Flask, client: FlaskClient, role: str | None) -> None:
-        self.app, self.client, self.role = app, client, role or "anonymous"
+    def __init__(
+        self, app: Flask, client: FlaskClient, role: str | None, token: str | None
+    ) -> None:
+        self.app, self.client, self.role, self.token = app, client, role or "anonymous", token
         self.problems: list[str] = []
         self.log = ErrorLog()
 
     def send(self, method: str, url: str, label: str = "", **kwargs: Any) -> Any:
         self.log.last = ""
+        if url.startswith("/api/") and self.token and "headers" not in kwargs:
+            kwargs["headers"] = {"Authorization": f"Bearer {self.token}"}
         response = self.client.open(url, method=method, **kwargs)
         where = f"{self.role}: {method} {url[:120]} {label}".strip()
         if response.status_code >= 500:
@@ -218,11 +227,11 @@ def _crawl_reads(crawl: Crawl, rules: list[Any], values: dict[str, Any]) -> None
 
 
 def _hostile_form(value: str) -> dict[str, Any]:
-    form: dict[str, Any] = dict.fromkeys(FORM_FIELDS, value)
     if len(value) > 1000:
-        # Sent URL-encoded: a multipart body this size would be spooled by the test client
-        # into a temporary file it never closes.
-        return form
+        # Only the free-text fields, URL-encoded: a multipart body this size would be spooled
+        # by the test client into a temporary file it never closes.
+        return dict.fromkeys(TEXT_FIELDS, value)
+    form: dict[str, Any] = dict.fromkeys(FORM_FIELDS, value)
     upload = (io.BytesIO(value.encode()), f"{SCRIPT}.txt")
     form["attachments"] = upload
     form["file"] = (io.BytesIO(value.encode()), f"../../{SCRIPT}.txt")
@@ -271,7 +280,7 @@ def _crawl_api_write(
     send("script fields", json=dict.fromkeys(fields, SCRIPT))
     send("100 KB fields", json=dict.fromkeys(fields, BIG))
     for name in fields:
-        for wrong in (12345, ["a", "b"], None, {"a": 1}, True, -1, int(HUGE_NUMBER), "\x00"):
+        for wrong in (12345, ["a", "b"], None, {"a": 1}, int(HUGE_NUMBER), "\x00"):
             send(f"{name}={wrong!r}", json=baseline | {name: wrong})
     if url.endswith("/attachments"):
         send("empty file", data={"file": (io.BytesIO(b""), "")})
@@ -279,8 +288,15 @@ def _crawl_api_write(
 
 
 def _crawl_writes(
-    crawl: Crawl, rules: list[Any], values: dict[str, Any], token: str | None, spec: dict
+    crawl: Crawl,
+    rules: list[Any],
+    values: dict[str, Any],
+    token: str | None,
+    spec: dict,
+    heavy: bool,
 ) -> None:
+    """Every write route gets empty and script-laden input; with `heavy`, also 100 KB fields
+    and odd values (run for a few roles only: they reach the same code for every role)."""
     for rule in rules:
         if rule.endpoint in SKIPPED_WRITES:
             continue
@@ -297,19 +313,30 @@ def _crawl_writes(
                 continue
             for url in urls[:1] if rule.endpoint != "staff.case_action" else urls:
                 crawl.send(method, url, "empty form", data={})
-                crawl.send(method, url, "script form", data=_hostile_form(SCRIPT))
-                crawl.send(method, url, "100 KB form", data=_hostile_form(BIG))
-                for odd in ODD_FORM_VALUES:
-                    crawl.send(method, url, f"{odd!r} form", data=dict.fromkeys(FORM_FIELDS, odd))
+                # As an HTMX swap: fragments must escape what they echo back as well as pages.
                 crawl.send(
                     method,
                     url,
-                    "htmx script form",
+                    "script form",
                     data=_hostile_form(SCRIPT),
                     headers={"HX-Request": "true"},
                 )
+                if not heavy:
+                    continue
+                crawl.send(method, url, "100 KB form", data=_hostile_form(BIG))
+                for odd in ODD_FORM_VALUES:
+                    crawl.send(method, url, f"{odd!r} form", data=dict.fromkeys(FORM_FIELDS, odd))
             for url in urls[1:] if rule.endpoint != "staff.case_action" else []:
                 crawl.send(method, url, data={"body": SCRIPT})
+
+
+# Roles that also get the slow variants: a visitor, a customer, a TSE and an administrator.
+HEAVY_ROLES = {
+    None,
+    "admin@gold.example.com",
+    "tse@support.example.com",
+    "admin@support.example.com",
+}
 
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda role: role or "anonymous")
@@ -319,13 +346,13 @@ def test_no_route_answers_500_to_hostile_input(app: Flask, client: FlaskClient, 
     values = _demo_values()
     spec = client.get("/api/v1/openapi.json").get_json()
     token = _login(client, role)
-    crawl = Crawl(app, client, role)
+    crawl = Crawl(app, client, role, token)
     logger = logging.getLogger("portal.errors")
     logger.addHandler(crawl.log)
     try:
         rules = sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule)
         _crawl_reads(crawl, rules, values)
-        _crawl_writes(crawl, rules, values, token, spec)
+        _crawl_writes(crawl, rules, values, token, spec, heavy=role in HEAVY_ROLES)
         # What the writes stored is shown again: it must come back escaped too.
         for rule in rules:
             if "GET" in rule.methods:

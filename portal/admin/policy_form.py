@@ -78,7 +78,7 @@ def policy_from_form(form: Mapping[str, str], current: SupportPolicy) -> Support
             if kind not in TARGET_KIND_LABELS:
                 errors[key] = f"{tier.label} {severity}: choose a kind of target."
                 continue
-            if not raw.isdigit() or int(raw) > 1000:
+            if not (raw.isascii() and raw.isdigit()) or int(raw) > 1000:
                 errors[key] = f"{tier.label} {severity}: the amount must be a whole number."
                 continue
             amount = 0 if kind == "none" else int(raw)

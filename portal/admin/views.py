@@ -13,6 +13,7 @@ from portal.admin.policy_form import TARGET_KIND_LABELS, PolicyFormError, policy
 from portal.extensions import db
 from portal.models import ContactKind, Partner, Role, User
 from portal.models.partners import PARTNER_KINDS, REGIONS
+from portal.numbers import parse_id, parse_page
 from portal.offerings.service import current_policy, policy_history, save_policy
 from portal.policy import Severity, Tier
 
@@ -27,8 +28,7 @@ def only_administrators() -> None:
 
 
 def _page() -> int:
-    value = request.args.get("page", "1")
-    return max(int(value), 1) if value.isdigit() else 1
+    return parse_page(request.args.get("page"))
 
 
 @bp.route("/")
@@ -88,7 +88,7 @@ def organisation(organisation_id: int) -> Response | tuple[str, int]:
                 message = "The contact is added."
             elif action == "remove-contact":
                 contact_id = request.form.get("contact_id", "")
-                service.remove_contact(org, int(contact_id) if contact_id.isdigit() else 0)
+                service.remove_contact(org, parse_id(contact_id) or 0)
                 message = "The contact role is removed."
             else:
                 abort(400, "Unknown action.")

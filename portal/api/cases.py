@@ -16,6 +16,7 @@ from portal.cases.status import TransitionError
 from portal.cases.uploads import accept_uploads
 from portal.extensions import db
 from portal.models import Attachment, Case, CaseMessage, Channel, User
+from portal.numbers import parse_page
 
 SEVERITY = {"type": "string", "enum": ["P1", "P2", "P3", "P4", "P5"]}
 STATUS = {
@@ -183,8 +184,7 @@ def _fail_case_error(error: filing.CaseError) -> None:
 def list_cases() -> Any:
     user = require_user()
     filters = queries.CaseFilters.from_args(request.args, current_app.config["VENDOR_PRODUCTS"])
-    page = request.args.get("page", "1")
-    result = queries.list_cases(user, filters, int(page) if page.isdigit() else 1)
+    result = queries.list_cases(user, filters, parse_page(request.args.get("page")))
     return jsonify({"results": [case_summary(c) for c in result.cases], "total": result.total})
 
 

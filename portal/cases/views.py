@@ -26,6 +26,7 @@ from portal.cases.uploads import accept_uploads
 from portal.extensions import csrf, db
 from portal.htmx import render
 from portal.models import CaseStatus
+from portal.numbers import parse_id, parse_page
 from portal.pages.views import self_help_context
 from portal.policy import Severity
 
@@ -55,7 +56,7 @@ def _draft_from(values: Any) -> filing.CaseDraft:
 
 def _organisation_id(values: Any) -> int | None:
     raw = values.get("organisation", "")
-    return int(raw) if str(raw).isdigit() else None
+    return parse_id(raw)
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
@@ -140,8 +141,7 @@ def index() -> Response | str:
         return render_template("pages/self_help.html", **self_help_context())
     products = current_app.config["VENDOR_PRODUCTS"]
     filters = queries.CaseFilters.from_args(request.args, products)
-    page = request.args.get("page", "1")
-    result = queries.list_cases(current_user, filters, int(page) if page.isdigit() else 1)
+    result = queries.list_cases(current_user, filters, parse_page(request.args.get("page")))
     return render(
         "cases/index.html",
         "cases/_list.html",

@@ -16,6 +16,7 @@ from portal.cases.case_views import case_context
 from portal.cases.filing import CaseError
 from portal.extensions import db
 from portal.models import Case, User
+from portal.numbers import parse_id
 from portal.staff import triage
 from portal.staff.blueprint import bp
 
@@ -52,8 +53,8 @@ def _run(case: Case, action: str, form: Any) -> None:
     elif action == "take":
         triage.assign(case, me, me)
     elif action == "assign":
-        owner_id = form.get("owner", "")
-        owner = db.session.get(User, int(owner_id)) if owner_id.isdigit() else None
+        owner_id = parse_id(form.get("owner"))
+        owner = db.session.get(User, owner_id) if owner_id else None
         if owner is None:
             raise CaseError({"owner": "Choose who should own the case."})
         triage.assign(case, owner, me, form.get("reason", ""))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from portal.extensions import db
 from portal.models import Case, CaseStatus, StaffProfile, User
 from portal.models.types import utcnow
+from portal.numbers import parse_id, parse_page
 from portal.offerings.service import current_policy
 from portal.policy import Severity, SlaStatus, Tier, sla_status
 
@@ -55,8 +56,8 @@ class QueueFilters:
             product=args.get("product", "")
             if args.get("product") in current_app.config["VENDOR_PRODUCTS"]
             else "",
-            owner=args.get("owner", "") if (args.get("owner") or "").isdigit() else "",
-            page=max(int(page), 1) if page.isdigit() else 1,
+            owner=str(parse_id(args.get("owner")) or ""),
+            page=parse_page(page),
         )
 
     def as_args(self, **changes: object) -> dict[str, object]:

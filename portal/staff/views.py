@@ -11,6 +11,7 @@ from portal.charts import bar_chart, line_chart
 from portal.extensions import db
 from portal.htmx import render
 from portal.models import CaseStatus
+from portal.numbers import parse_id
 from portal.policy import Severity, Tier
 from portal.staff import dashboard as dashboard_service
 from portal.staff import profiles, queue
@@ -119,9 +120,7 @@ def phone_case() -> Response | tuple[str, int]:
         )
         contact = form.get("contact", "")
         try:
-            case = phone.file_phone_case(
-                int(contact) if contact.isdigit() else 0, draft, current_user
-            )
+            case = phone.file_phone_case(parse_id(contact) or 0, draft, current_user)
         except CaseError as error:
             db.session.rollback()
             errors = error.errors
