@@ -55,7 +55,7 @@ BAD_QUERIES = [
     "q=nfs&page=99999999999999",
     "q=nfs&type=bogus",
     "q=nfs&tag=" + "t" * 500,
-    "q=%00%ff",
+    "q=%ff%fe",
 ]
 
 
@@ -66,6 +66,12 @@ def test_bad_search_input_gets_a_sensible_page(client, app):
             response = client.get(f"/kb/?{query}", headers=headers)
             assert response.status_code == 200, query
             assert "<script>alert" not in response.get_data(as_text=True)
+
+
+def test_search_with_a_nul_character_is_refused_clearly(client, app):
+    response = client.get("/kb/?q=nfs%00mount")
+    assert response.status_code == 400
+    assert "NUL character" in response.get_data(as_text=True)
 
 
 def test_unknown_product_is_explained_and_ignored(client, app):
