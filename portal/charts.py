@@ -46,7 +46,7 @@ def bar_chart(
         )
         parts.append(
             f'<text x="{label_width + length + 6:.1f}" y="{y + 16}" font-size="12"'
-            f' fill="#1f2937">{value:.1f}{escape(unit)}</text>'
+            f' fill="#1f2937">{value:g}{escape(unit)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - built from escaped labels and numbers
@@ -61,7 +61,7 @@ def line_chart(
     height: int = 220,
 ) -> Markup:
     """One line per series over shared x labels (e.g. months); gaps where a value is None."""
-    left, right, top, bottom = 40, 16, 12, 40
+    left, right, top, bottom = 40, 36, 12, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(len(labels) - 1, 1)
 
