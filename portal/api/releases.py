@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
-from flask_login import AnonymousUserMixin
 
 from portal.accounts import entitlement
 from portal.api import bp
@@ -77,7 +76,7 @@ def list_releases() -> Any:
 )
 def create_release() -> Any:
     user = require_user()
-    if not entitlement.can_manage_releases(user or AnonymousUserMixin()):
+    if not entitlement.can_manage_releases(user):
         fail(403, "Only administrators, support managers and product managers record releases.")
     data = json_body()
     if "fixes" in data and not isinstance(data["fixes"], list):

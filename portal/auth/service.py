@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash
 
 from portal.accounts.service import find_user_by_email, set_password
 from portal.extensions import db
+from portal.mail.outbox import queue_mail
 from portal.models import ApiToken, User
 from portal.models.types import utcnow
 
@@ -73,8 +74,6 @@ def user_for_reset_token(token: str) -> User:
 
 def request_password_reset(email: str) -> None:
     """Queue a reset mail if the account exists; say nothing either way."""
-    from portal.mail.outbox import queue_mail
-
     user = find_user_by_email(email)
     if user is None or not user.active:
         return

@@ -29,6 +29,7 @@ from portal.auth.forms import (
     ResetRequestForm,
 )
 from portal.extensions import db, limiter
+from portal.surveys.service import pending_invitations
 
 bp = Blueprint("auth", __name__)
 
@@ -178,8 +179,6 @@ def _profile_form() -> ProfileForm:
 
 
 def _render_account(profile: ProfileForm, password: ChangePasswordForm, status: int = 200):  # noqa: ANN202
-    from portal.surveys.service import pending_invitations
-
     return render_template(
         "auth/account.html",
         profile=profile,

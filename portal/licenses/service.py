@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts import entitlement
 from portal.extensions import db
+from portal.mail.outbox import queue_mail
 from portal.models import Agreement, ContactKind, LicenseKey, Organisation, RenewalRequest, User
 
 RENEWAL_WINDOW = timedelta(days=60)
@@ -82,8 +83,6 @@ def license_overview(user: User, today: date | None = None) -> list[Organisation
 
 def request_renewal(user: User, organisation_id: int, note: str) -> RenewalRequest:
     """Record a renewal request and tell sales and the requester; only License Administrators."""
-    from portal.mail.outbox import queue_mail
-
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None or not entitlement.can_see_licenses(user, organisation):
         raise LookupError("No such organisation among yours.")

@@ -8,8 +8,12 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
+from portal.accounts.service import time_zones
 from portal.extensions import db, limiter
+from portal.models.types import utcnow
+from portal.offerings.service import current_policy, hours_for_viewer, target_table
 from portal.policy import Tier
+from portal.templating import viewer_zone
 
 bp = Blueprint("pages", __name__)
 
@@ -72,11 +76,6 @@ def healthz() -> tuple[Response, int]:
 @bp.route("/support/")
 def support() -> str:
     """The support offerings, generated from the response-target table."""
-    from portal.accounts.service import time_zones
-    from portal.models.types import utcnow
-    from portal.offerings.service import current_policy, hours_for_viewer, target_table
-    from portal.templating import viewer_zone
-
     zone = request.args.get("tz") or str(viewer_zone())
     if zone not in time_zones():
         zone = "UTC"

@@ -4,9 +4,10 @@ on a mistake the case page is shown again with the message and what was typed.""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -17,8 +18,9 @@ from portal.cases.filing import CaseError
 from portal.extensions import db
 from portal.models import Case, User
 from portal.numbers import parse_id
-from portal.staff import triage
+from portal.staff import kb_drafts, triage
 from portal.staff.blueprint import bp
+from portal.templating import viewer_zone
 
 DONE = {
     "reply": "Your reply is on the case and the customer has been mailed.",
@@ -103,10 +105,6 @@ def case_action(number: str, action: str) -> Response | tuple[str, int]:
 
 def local_due(day: str, moment: str) -> str:
     """An ISO timestamp for a date and time typed in the viewer's time zone."""
-    from datetime import datetime
-
-    from portal.templating import viewer_zone
-
     try:
         naive = datetime.fromisoformat(f"{day}T{moment or '17:00'}")
     except ValueError:
@@ -118,10 +116,6 @@ def local_due(day: str, moment: str) -> str:
 @login_required
 def kb_draft(number: str) -> Response | tuple[str, int]:
     """Draft a KB article from a resolved case, prefilled from its problem and resolution."""
-    from flask import url_for
-
-    from portal.staff import kb_drafts
-
     case = _staff_case(number)
     error = ""
     fields = kb_drafts.prefilled_draft(case)

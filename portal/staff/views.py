@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
+from portal.cases.filing import CaseDraft, CaseError
 from portal.charts import bar_chart, line_chart
 from portal.extensions import db
 from portal.htmx import render
@@ -14,7 +15,7 @@ from portal.models import CaseStatus
 from portal.numbers import parse_id
 from portal.policy import Severity, Tier
 from portal.staff import dashboard as dashboard_service
-from portal.staff import profiles, queue
+from portal.staff import phone, profiles, queue
 from portal.staff.blueprint import bp
 
 
@@ -96,10 +97,6 @@ def profile() -> Response | tuple[str, int]:
 @bp.route("/phone-case", methods=["GET", "POST"])
 def phone_case() -> Response | tuple[str, int]:
     """Log a case taken on the Gold support line."""
-    from portal.cases.filing import CaseDraft, CaseError
-    from portal.policy import Severity as SeverityChoice
-    from portal.staff import phone
-
     if not entitlement.can_work_cases(current_user):
         abort(403)
     errors: dict[str, str] = {}
@@ -137,6 +134,6 @@ def phone_case() -> Response | tuple[str, int]:
         contacts=phone.gold_contacts(),
         errors=errors,
         form=request.form,
-        severities=list(SeverityChoice),
+        severities=list(Severity),
         products=current_app.config["VENDOR_PRODUCTS"],
     ), 400 if errors else 200
