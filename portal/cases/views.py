@@ -63,6 +63,9 @@ def _organisation_id(values: Any) -> int | None:
 @csrf.exempt  # checked by accept_uploads() once the upload limits are in place
 def new() -> Response | str:
     """The filing form for entitled contacts; everyone else is steered to self-help."""
+    if entitlement.can_work_cases(current_user):
+        # Support staff open cases for customers from the Gold-line form, not as a customer.
+        return redirect(url_for("staff.phone_case"))
     if not entitlement.can_file_case(current_user):
         return render_template("pages/self_help.html", **self_help_context())
     if request.method == "GET":

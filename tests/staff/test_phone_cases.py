@@ -57,3 +57,11 @@ def test_customers_cannot_log_phone_cases(client, auth):
     make_contact(gold, email="gold@example.com")
     auth.login("gold@example.com")
     assert client.get("/staff/phone-case").status_code == 403
+
+
+def test_staff_opening_the_customer_form_are_sent_to_the_phone_form(client, auth):
+    make_user("tse@example.com", Role.TSE)
+    auth.login("tse@example.com")
+    response = client.get("/cases/new")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/staff/phone-case")
