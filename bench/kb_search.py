@@ -37,7 +37,14 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def timed(fn: Callable[[str], object], queries: list[str], warmup: int = 20) -> tuple[float, float]:
-    """p50 and p95 in ms; the warm-up queries are not among the measured ones."""
+    """p50 and p95 in ms; the warm-up queries are not among the measured ones.
+
+    Every measure starts from a newly opened searcher, so none is served answers or decoded
+    posting lists that an earlier measure left behind.
+    """
+    from portal import search
+
+    search.close_all()
     for query in queries[:warmup]:
         fn(query)
     samples = []

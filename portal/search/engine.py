@@ -1,8 +1,9 @@
 """Searching: ranked, filtered, paged results with highlighted excerpts and spelling help.
 
-`total` counts the documents the query matched as built by `query.text_query`: for long
-queries of very common words, a document that has such a word only in its body is not
-among them (see the posting budget there); titles always count.
+Ranking is BM25F over the clauses `query.clauses` picks, computed by `scoring.rank`.
+`total` counts the documents matching any of those clauses: for long queries of very common
+words, a document that has such a word only in its body is not among them (see the posting
+budget there); titles always count.
 """
 
 from __future__ import annotations
@@ -12,20 +13,21 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from markupsafe import Markup, escape
-from whoosh.query import Query, Term
-from whoosh.searching import Hit, Results, Searcher
+from whoosh.query import Term
+from whoosh.searching import Searcher
 
 from portal.search.documents import type_label
 from portal.search.excerpts import highlight
 from portal.search.query import (
     Filters,
     browse_query,
+    clauses,
     clean_query,
     terms,
-    text_query,
     words,
 )
 from portal.search.schema import ANALYZER
+from portal.search.scoring import rank
 from portal.search.searcher import open_searcher
 
 MAX_PAGE = 500
@@ -99,27 +101,28 @@ def _summary_excerpt(summary: str) -> Markup:
     return Markup(escape(text))
 
 
-def _excerpt(hit: Hit, terms: frozenset[str]) -> Markup:
+def _excerpt(fields: dict, terms: frozenset[str]) -> Markup:
     """Matches marked in the opening text, else in the summary, else the plain summary."""
     if terms:
-        for field in ("excerpt", "summary"):
-            marked = highlight(hit.get(field, ""), terms)
+        for name in ("excerpt", "summary"):
+            marked = highlight(fields.get(name, ""), terms)
             if marked is not None:
                 return marked
-    return _summary_excerpt(hit.get("summary", ""))
+    return _summary_excerpt(fields.get("summary", ""))
 
 
-def _hit(hit: Hit, terms: frozenset[str], scored: bool = True) -> SearchHit:
-    tags = tuple(t for t in (hit.get("tag") or "").split(",") if t)
+def _hit(fields: dict, score: float, terms: frozenset[str]) -> SearchHit:
+    """A result from a document's stored fields."""
+    tags = tuple(t for t in (fields.get("tag") or "").split(",") if t)
     return SearchHit(
-        type=hit["type"],
-        key=hit["key"],
-        title=hit["title"],
-        url=hit["url"],
-        excerpt=_excerpt(hit, terms),
-        score=round(float(hit.score or 0.0), 4) if scored else 0.0,
-        summary=hit.get("summary", ""),
-        product=hit.get("product", ""),
+        type=fields["type"],
+        key=fields["key"],
+        title=fields["title"],
+        url=fields["url"],
+        excerpt=_excerpt(fields, terms),
+        score=round(float(score), 4),
+        summary=fields.get("summary", ""),
+        product=fields.get("product", ""),
         tags=tags,
     )
 
@@ -167,51 +170,44 @@ def search(
     page = min(max(int(page), 1), MAX_PAGE)
     per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
     term_list = terms(text)
-    query: Query | None = text_query(term_list)
-    if query is None and filters.active:
-        query = browse_query()
     empty = SearchPage(text, 0, (), 1, per_page, None, filters)
-    if query is None:
+    if not term_list and not filters.active:
         return empty
     key = ("search", text, filters, page, per_page)
-    with open_searcher(_folder()) as (searcher, cache):
+    with open_searcher(_folder()) as (searcher, state):
         if searcher is None:
             return empty
-        cached = cache.remembered(key)
+        cached = state.remembered(key)
         if cached is not None:
             return cached
-        if term_list:
-            query = text_query(term_list, searcher)
         filter_query = filters.query()
-        sortedby = None if term_list else "sort_title"
-
-        def run(page_number: int) -> Results:
-            # optimize=False: one exhaustive pass both ranks and counts; with block skipping
-            # Whoosh would run the query a second time just to count the matches.
-            return searcher.search(
-                query,
-                limit=page_number * per_page,
-                filter=filter_query,
-                sortedby=sortedby,
-                optimize=False,
-                terms=False,
+        allowed = state.postings.matching(filters, filter_query) if filter_query else None
+        if term_list:
+            clause_list = clauses(term_list, searcher)
+            total, ranked = rank(state.postings, clause_list, page * per_page, allowed=allowed)
+            if page > _last_page(total, per_page):
+                page = _last_page(total, per_page)
+                _, ranked = rank(state.postings, clause_list, page * per_page, allowed=allowed)
+        else:
+            total = len(allowed or ())
+            page = min(page, _last_page(total, per_page))
+            listed = searcher.search(
+                browse_query(), limit=page * per_page, filter=filter_query, sortedby="sort_title"
             )
-
-        results = run(page)
-        total = len(results)
-        last_page = max(1, math.ceil(total / per_page))
-        if page > last_page:
-            page = last_page
-            results = run(page)
+            ranked = [(hit.docnum, 0.0) for hit in listed]
         marked = frozenset(term_list)
         hits = tuple(
-            _hit(results[i], marked, scored=bool(term_list))
-            for i in range((page - 1) * per_page, min(total, page * per_page))
+            _hit(searcher.stored_fields(docnum), score, marked)
+            for docnum, score in ranked[(page - 1) * per_page :]
         )
         suggestion = _suggestion(searcher, text) if term_list else None
         answer = SearchPage(text, total, hits, page, per_page, suggestion, filters)
-        cache.remember(key, answer)
+        state.remember(key, answer)
         return answer
+
+
+def _last_page(total: int, per_page: int) -> int:
+    return max(1, math.ceil(total / per_page))
 
 
 def suggest(
@@ -230,23 +226,22 @@ def suggest(
     if not term_list:
         return []
     key = ("suggest", tuple(term_list), limit, type, exclude)
-    with open_searcher(_folder()) as (searcher, cache):
+    with open_searcher(_folder()) as (searcher, state):
         if searcher is None:
             return []
-        cached = cache.remembered(key)
+        cached = state.remembered(key)
         if cached is not None:
             return list(cached)
-        query = text_query(term_list, searcher)
-        mask = Term("uid", f"{exclude[0]}:{exclude[1]}") if exclude else None
-        filter_query = Term("type", type) if type else None
-        results = searcher.search(
-            query,
-            limit=max(1, min(limit, 20)),
-            filter=filter_query,
-            mask=mask,
-            terms=False,
-            optimize=False,  # Whoosh's block skipping costs more than it saves here
+        allowed = state.postings.matching(("type", type), Term("type", type)) if type else None
+        excluded = searcher.document_number(uid=f"{exclude[0]}:{exclude[1]}") if exclude else None
+        _, ranked = rank(
+            state.postings,
+            clauses(term_list, searcher),
+            max(1, min(limit, 20)),
+            allowed=allowed,
+            excluded=excluded,
         )
-        hits = [_hit(hit, frozenset()) for hit in results]
-        cache.remember(key, tuple(hits))
+        stored = searcher.stored_fields
+        hits = [_hit(stored(docnum), score, frozenset()) for docnum, score in ranked]
+        state.remember(key, tuple(hits))
         return hits

@@ -1,7 +1,8 @@
 """Reading the index: one cached searcher per index folder, refreshed when the index changes.
 
 Opening a Whoosh searcher reads every segment's metadata, so a web process keeps one and
-reuses it. Another process (the job runner) may commit at any time; the searcher checks
+reuses it, together with the posting lists its queries have decoded (`scoring.Postings`).
+Another process (the job runner) may commit at any time; the searcher checks
 for a newer index generation at most every `REFRESH_SECONDS`, and at once after this
 process wrote the index itself. Searches on one searcher are serialised by a lock: a
 Whoosh searcher is not meant to be shared by threads running at the same moment.
@@ -21,6 +22,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from portal.search.index import INDEX_NAME, index_exists, on_index_changed
+from portal.search.scoring import Postings
 
 REFRESH_SECONDS = 0.5
 MAX_OPEN = 4  # index folders kept open per process (tests use a folder each)
@@ -32,6 +34,7 @@ class _OpenSearcher:
         self.folder = folder
         self.lock = threading.Lock()
         self.searcher: Searcher | None = None
+        self.postings: Postings | None = None  # decoded posting lists for this searcher
         self.checked_at = 0.0
         self.stale = True
         # Recent answers for this searcher's view of the index; emptied when it is replaced.
@@ -43,20 +46,22 @@ class _OpenSearcher:
         if self.searcher is None:
             if not index_exists(Path(self.folder)):
                 return None
-            ix = whoosh_index.open_dir(self.folder, indexname=INDEX_NAME)
-            self.searcher = ix.searcher()
-            self.answers.clear()
+            self._open()
         elif (self.stale or now - self.checked_at >= REFRESH_SECONDS) and not (
             self.searcher.up_to_date()
         ):
             # A fresh searcher, not Searcher.refresh(): whoosh-reloaded 2.7.5's reader reuse
             # keeps segments that a merge or a delete has since removed.
             self.searcher.close()
-            self.searcher = whoosh_index.open_dir(self.folder, indexname=INDEX_NAME).searcher()
-            self.answers.clear()
+            self._open()
         self.checked_at = now
         self.stale = False
         return self.searcher
+
+    def _open(self) -> None:
+        self.searcher = whoosh_index.open_dir(self.folder, indexname=INDEX_NAME).searcher()
+        self.postings = Postings(self.searcher)
+        self.answers.clear()
 
     def remembered(self, key: Hashable) -> Any:
         """A cached answer for `key` (None if there is none); call with the lock held."""
@@ -75,6 +80,7 @@ class _OpenSearcher:
             if self.searcher is not None:
                 self.searcher.close()
                 self.searcher = None
+                self.postings = None
 
 
 _open: OrderedDict[str, _OpenSearcher] = OrderedDict()

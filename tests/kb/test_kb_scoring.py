@@ -1,0 +1,108 @@
+"""The list-at-a-time ranking gives Whoosh's own BM25F scores and exact match counts.
+
+`portal.search.scoring` reads Whoosh's posting blocks directly for speed; these tests hold it
+to what Whoosh itself computes for the same OR query, on the shipped corpus and on an index
+with several segments and deleted documents.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.query import Or, Term
+from whoosh.searching import Searcher
+
+from portal import search
+from portal.search.documents import SearchDocument
+from portal.search.query import clauses, terms
+from portal.search.schema import FIELD_BOOSTS, build_schema, index_fields
+from portal.search.scoring import Postings, rank, top
+from tests.kb.test_kb_ranking import _queries
+
+
+def _whoosh_scores(searcher: Searcher, clause_list: list[tuple[str, str]]) -> dict[int, float]:
+    query = Or([Term(field, term, boost=FIELD_BOOSTS[field]) for field, term in clause_list])
+    results = searcher.search(query, limit=None, optimize=False)
+    return {hit.docnum: hit.score for hit in results}
+
+
+def _assert_same(searcher: Searcher, postings: Postings, clause_list) -> None:
+    expected = _whoosh_scores(searcher, clause_list)
+    total, ranked = rank(postings, clause_list, limit=len(expected) + 5)
+    assert total == len(expected)
+    got = dict(ranked)
+    assert got.keys() == expected.keys()
+    for docnum, score in expected.items():
+        assert math.isclose(got[docnum], score, rel_tol=1e-9), (docnum, got[docnum], score)
+    scores = [score for _, score in ranked]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_scores_and_counts_match_whoosh_on_the_shipped_corpus(corpus, app):
+    folder = app.config["INDEX_DIR"]
+    searcher = whoosh_index.open_dir(folder, indexname="MAIN").searcher()
+    try:
+        postings = Postings(searcher)
+        for query, _ in _queries():
+            term_list = terms(query)
+            _assert_same(searcher, postings, clauses(term_list))  # every clause
+            _assert_same(searcher, postings, clauses(term_list, searcher))  # within budget
+    finally:
+        searcher.close()
+
+
+def _doc(key: str, title: str, body: str) -> SearchDocument:
+    return SearchDocument(type="article", key=key, title=title, url=f"/kb/{key}", body=body)
+
+
+def test_several_segments_and_deleted_documents_score_as_whoosh_does(tmp_path: Path):
+    ix = whoosh_index.create_in(str(tmp_path), build_schema(), indexname="MAIN")
+    for batch in range(3):  # three commits without merging: three segments
+        writer = ix.writer()
+        for n in range(40):
+            key = f"{batch}-{n}"
+            words = " ".join(["storage"] * (n % 5 + 1) + ["network"] * (n % 3) + ["pad"] * n)
+            writer.add_document(**index_fields(_doc(key, f"Storage note {key}", words)))
+        writer.commit(merge=False)
+    writer = ix.writer()
+    for key in ("0-3", "1-7", "2-0", "2-39"):
+        writer.delete_by_term("uid", f"article:{key}")
+    writer.commit(merge=False)
+    searcher = ix.searcher()
+    try:
+        assert len(searcher.reader().leaf_readers()) > 1
+        postings = Postings(searcher)
+        for term_list in (["storag"], ["storag", "network"], ["network", "pad", "note"]):
+            _assert_same(searcher, postings, clauses(term_list))
+        total, _ = rank(postings, clauses(["storag"]), limit=10)
+        assert total == 120 - 4
+    finally:
+        searcher.close()
+
+
+def test_filters_and_an_excluded_document_narrow_the_ranking(corpus, app):
+    every = search.search("storage repository", per_page=50)
+    articles = search.search("storage repository", type="article", per_page=50)
+    assert 0 < articles.total <= every.total
+    assert {hit.type for hit in articles.hits} == {"article"}
+    first = articles.hits[0]
+    suggested = search.suggest("storage repository", type="article", exclude=("article", first.key))
+    assert first.key not in [hit.key for hit in suggested]
+    assert [hit.key for hit in suggested][:2] == [hit.key for hit in articles.hits[1:3]]
+
+
+def test_equal_scores_are_ordered_by_document_number():
+    scores = {9: 1.0, 3: 2.0, 7: 1.0, 1: 1.0 + 1e-13, 5: 0.5}
+    assert top(scores, 3) == [(3, 2.0), (1, 1.0 + 1e-13), (7, 1.0)]
+    assert top(scores, 0) == []
+    assert [d for d, _ in top(scores, 10)] == [3, 1, 7, 9, 5]
+
+
+@pytest.mark.parametrize("page", [1, 2, 3])
+def test_pages_do_not_repeat_or_skip_results(corpus, page):
+    whole = [hit.key for hit in search.search("host", per_page=30).hits]
+    one_page = [hit.key for hit in search.search("host", page=page, per_page=5).hits]
+    assert one_page == whole[(page - 1) * 5 : page * 5]
