@@ -1,19 +1,21 @@
-"""Ideas in the JSON API: suggest (with the terms), vote once, and set the status (PMs)."""
+"""Ideas in the JSON API: list and read, suggest (with the terms), edit, vote once, and set
+the status (product managers)."""
 
 from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from flask import jsonify, url_for
+from flask import jsonify, request, url_for
 
 from portal.api import bp
 from portal.api.forums import api_post_limit
-from portal.api.helpers import fail, json_body, require_user
-from portal.api.spec import BOOLEAN, DATETIME, INTEGER, STRING, endpoint, nullable, obj
+from portal.api.helpers import bearer_user, fail, json_body, require_user
+from portal.api.spec import BOOLEAN, DATETIME, INTEGER, STRING, endpoint, list_of, nullable, obj
 from portal.extensions import db
 from portal.ideas import service
 from portal.ideas.service import IdeaError
 from portal.models import Idea, IdeaStatus
+from portal.numbers import parse_page
 
 STATUS = {"type": "string", "enum": [s.value for s in IdeaStatus]}
 IDEA = obj(
@@ -26,14 +28,18 @@ IDEA = obj(
     shipped_in_release=STRING,
     votes=INTEGER,
     created_at=DATETIME,
+    edited_at=nullable(DATETIME),
     status_changed_at=nullable(DATETIME),
     url=STRING,
+    voted=BOOLEAN,
 )
+SORT = {"type": "string", "enum": list(service.SORTS)}
 VOTE = obj(["id", "votes", "voted"], id=INTEGER, votes=INTEGER, voted=BOOLEAN)
 
 
-def idea_json(idea: Idea) -> dict[str, Any]:
-    return {
+def idea_json(idea: Idea, voted: bool | None = None) -> dict[str, Any]:
+    """An idea as JSON; `voted` (whether the caller voted) only when the caller is known."""
+    found = {
         "id": idea.id,
         "title": idea.title,
         "body": idea.body,
@@ -42,9 +48,13 @@ def idea_json(idea: Idea) -> dict[str, Any]:
         "shipped_in_release": idea.shipped_in_release,
         "votes": idea.vote_count,
         "created_at": idea.created_at.isoformat(),
+        "edited_at": idea.edited_at.isoformat() if idea.edited_at else None,
         "status_changed_at": idea.status_changed_at.isoformat() if idea.status_changed_at else None,
         "url": url_for("ideas.show", idea_id=idea.id),
     }
+    if voted is not None:
+        found["voted"] = voted
+    return found
 
 
 def refuse(error: IdeaError) -> NoReturn:
@@ -59,6 +69,49 @@ def _idea(idea_id: int) -> Idea:
     if idea is None:
         fail(404, f"There is no idea {idea_id}.", "not_found")
     return idea
+
+
+@endpoint(
+    bp,
+    "/ideas",
+    "GET",
+    "The ideas board: most votes first (sort=newest or status), optionally one status",
+    auth="optional",
+    tags=["ideas"],
+    response=list_of(IDEA),
+    query={"sort": SORT, "status": STATUS, "page": INTEGER},
+)
+def idea_list() -> Any:
+    viewer = bearer_user()
+    sort = request.args.get("sort", "votes")
+    if sort not in service.SORTS:
+        fail(422, f"'sort' must be one of: {', '.join(service.SORTS)}.", "invalid")
+    status = request.args.get("status") or None
+    if status is not None and status not in {s.value for s in IdeaStatus}:
+        allowed = ", ".join(s.value for s in IdeaStatus)
+        fail(422, f"'status' must be one of: {allowed}.", "invalid")
+    ideas = service.list_ideas(sort, status, parse_page(request.args.get("page")))
+    voted = service.voted_ids(viewer, ideas.items) if viewer is not None else None
+    results = [idea_json(idea, None if voted is None else idea.id in voted) for idea in ideas.items]
+    return jsonify(
+        {"results": results, "total": ideas.total, "page": ideas.page, "per_page": ideas.per_page}
+    )
+
+
+@endpoint(
+    bp,
+    "/ideas/<int:idea_id>",
+    "GET",
+    "One idea with its status, note and votes",
+    auth="optional",
+    tags=["ideas"],
+    response=IDEA,
+)
+def idea_detail(idea_id: int) -> Any:
+    viewer = bearer_user()
+    idea = _idea(idea_id)
+    voted = service.has_voted(idea, viewer) if viewer is not None else None
+    return jsonify(idea_json(idea, voted))
 
 
 @endpoint(
@@ -127,22 +180,26 @@ def idea_unvote(idea_id: int) -> Any:
     bp,
     "/ideas/<int:idea_id>",
     "PATCH",
-    "Set an idea's status with a public note (product managers); voters are mailed",
+    "Set an idea's status with a public note (product managers; voters are mailed), and/or "
+    "change its title and body (its author while it is new, or a product manager)",
     tags=["ideas"],
-    request=obj(["status"], status=STATUS, note=STRING, release=STRING),
+    request=obj([], status=STATUS, note=STRING, release=STRING, title=STRING, body=STRING),
     response=IDEA,
 )
-def idea_set_status(idea_id: int) -> Any:
+def idea_update(idea_id: int) -> Any:
     user = require_user()
     idea = _idea(idea_id)
     data = json_body()
-    if "status" not in data:
-        fail(422, "'status' is required.", "invalid")
+    if not {"status", "title", "body"} & set(data):
+        fail(422, "Send 'status' (with 'note'), or 'title' and/or 'body' to change.", "invalid")
     try:
-        service.set_status(
-            idea, user, data.get("status"), data.get("note", ""), data.get("release")
-        )
+        if "title" in data or "body" in data:
+            service.edit_idea(idea, user, data.get("title"), data.get("body"))
+        if "status" in data:
+            service.set_status(
+                idea, user, data.get("status"), data.get("note", ""), data.get("release")
+            )
     except IdeaError as error:
         refuse(error)
     db.session.commit()
-    return jsonify(idea_json(idea))
+    return jsonify(idea_json(idea, service.has_voted(idea, user)))

@@ -144,6 +144,35 @@ def create_idea(author: Any, title: Any, body: Any, accept: bool = False) -> Ide
     return idea
 
 
+def can_edit(idea: Idea, user: Any) -> bool:
+    """Authors reword their idea until the product team takes it up; product managers can
+    always tidy one. After review, voters must keep seeing what they voted for."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if entitlement.can_set_idea_status(user):
+        return True
+    return idea.author_id == user.id and idea.status == IdeaStatus.NEW.value
+
+
+def edit_idea(idea: Idea, editor: Any, title: Any, body: Any) -> Idea:
+    """Change an idea's title and description (either may be None to keep it)."""
+    if not can_edit(idea, editor):
+        if getattr(editor, "is_authenticated", False) and idea.author_id == editor.id:
+            raise IdeaError(
+                "The product team has started on this idea, so its wording stays as voters "
+                "saw it. Add to it in the forums instead.",
+                status=409,
+            )
+        raise IdeaError("Only the person who suggested this idea can edit it.", status=403)
+    new_title = idea.title if title is None else _checked(clean_title, title)
+    new_body = idea.body if body is None else _checked(clean_body, body)
+    if (new_title, new_body) != (idea.title, idea.body):
+        idea.title, idea.body = new_title, new_body
+        idea.edited_at = utcnow()
+        db.session.flush()
+    return idea
+
+
 def _checked(clean: Any, value: Any) -> str:
     try:
         return clean(value)

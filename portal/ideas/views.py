@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
 from portal.extensions import client_address, db, limiter
+from portal.forums.service import MAX_BODY_BYTES
 from portal.htmx import is_htmx_request, render
 from portal.ideas import service, tiers
 from portal.ideas.service import IdeaError
@@ -104,10 +105,48 @@ def show(idea_id: int) -> str:
         voted=service.has_voted(idea, current_user),
         tier_votes=tiers.votes_by_tier(idea, current_user),
         can_set_status=entitlement.can_set_idea_status(current_user),
+        can_edit=service.can_edit(idea, current_user),
         statuses=list(IdeaStatus),
         error=None,
         form={},
     )
+
+
+@bp.route("/<int:idea_id>/edit", methods=["GET", "POST"])
+@login_required
+@idea_limit
+def edit(idea_id: int) -> Response | tuple[str, int]:
+    idea = _idea_or_404(idea_id)
+    error, preview = None, None
+    if request.method == "POST" and request.form.get("preview"):
+        preview = render_markdown(request.form.get("body", "")[:MAX_BODY_BYTES])
+    elif request.method == "POST":
+        try:
+            form = request.form
+            service.edit_idea(idea, current_user, form.get("title"), form.get("body"))
+        except IdeaError as problem:
+            db.session.rollback()
+            idea = _idea_or_404(idea_id)
+            error = problem
+        else:
+            db.session.commit()
+            flash("Your changes to the idea are saved.", "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id))
+    elif not service.can_edit(idea, current_user):
+        error = _refusal(idea)
+    form = request.form if request.method == "POST" else {"title": idea.title, "body": idea.body}
+    return render_template("ideas/edit.html", idea=idea, error=error, form=form, preview=preview), (
+        error.status if error else 200
+    )
+
+
+def _refusal(idea: Idea) -> IdeaError:
+    """Why this person may not edit the idea, in the service's own words."""
+    try:
+        service.edit_idea(idea, current_user, None, None)
+    except IdeaError as problem:
+        return problem
+    return IdeaError("This idea cannot be edited.", status=403)
 
 
 @bp.route("/<int:idea_id>/vote", methods=["POST"])
@@ -175,6 +214,7 @@ def set_status(idea_id: int) -> Response | tuple[str, int]:
             voted=service.has_voted(idea, current_user),
             tier_votes=tiers.votes_by_tier(idea, current_user),
             can_set_status=True,
+            can_edit=service.can_edit(idea, current_user),
             statuses=list(IdeaStatus),
             error=problem,
             form=request.form,

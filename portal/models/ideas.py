@@ -46,6 +46,7 @@ class Idea(db.Model):
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     shipped_in_release: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Kept in step with IdeaVote rows by the service, so lists sort without counting.
     vote_count: Mapped[int] = mapped_column(default=0, index=True)
 

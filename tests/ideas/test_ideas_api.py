@@ -151,3 +151,69 @@ def test_the_openapi_document_lists_the_forum_and_idea_routes(client) -> None:
         "/api/v1/ideas/{idea_id}",
     ):
         assert path in paths
+
+
+def test_the_board_is_listed_sorted_filtered_and_paged(client) -> None:
+    make_user("idea@example.com")
+    make_user("pm@example.com", Role.PRODUCT_MANAGER)
+    author, pm = _headers(client, "idea@example.com"), _headers(client, "pm@example.com")
+    ids = [
+        client.post(
+            "/api/v1/ideas",
+            json={"title": f"Idea {n}", "body": "B", "accept_terms": True},
+            headers=author,
+        ).get_json()["id"]
+        for n in range(3)
+    ]
+    client.post(f"/api/v1/ideas/{ids[1]}/vote", headers=author)
+    client.patch(f"/api/v1/ideas/{ids[2]}", json={"status": "planned"}, headers=pm)
+
+    public = client.get("/api/v1/ideas").get_json()
+    assert public["total"] == 3 and public["page"] == 1
+    assert public["results"][0]["id"] == ids[1] and public["results"][0]["votes"] == 1
+    assert "voted" not in public["results"][0]
+    mine = client.get("/api/v1/ideas", headers=author).get_json()["results"]
+    assert {r["id"]: r["voted"] for r in mine} == {ids[0]: False, ids[1]: True, ids[2]: False}
+    newest = client.get("/api/v1/ideas?sort=newest").get_json()["results"]
+    assert [r["id"] for r in newest] == list(reversed(ids))
+    planned = client.get("/api/v1/ideas?status=planned").get_json()
+    assert [r["id"] for r in planned["results"]] == [ids[2]] and planned["total"] == 1
+    assert client.get("/api/v1/ideas?page=abc").get_json()["page"] == 1
+    for bad in ("sort=loudest", "status=someday"):
+        response = client.get(f"/api/v1/ideas?{bad}")
+        assert response.status_code == 422 and response.get_json()["error"]["code"] == "invalid"
+
+    one = client.get(f"/api/v1/ideas/{ids[1]}", headers=author).get_json()
+    assert one["title"] == "Idea 1" and one["voted"] is True and one["edited_at"] is None
+    assert client.get("/api/v1/ideas/999999").status_code == 404
+
+
+def test_authors_edit_their_new_idea_through_patch_but_not_once_it_is_reviewed(client) -> None:
+    make_user("idea@example.com")
+    make_user("other@example.com")
+    make_user("pm@example.com", Role.PRODUCT_MANAGER)
+    author, other = _headers(client, "idea@example.com"), _headers(client, "other@example.com")
+    pm = _headers(client, "pm@example.com")
+    idea_id = client.post(
+        "/api/v1/ideas",
+        json={"title": "Snapshots", "body": "B", "accept_terms": True},
+        headers=author,
+    ).get_json()["id"]
+    url = f"/api/v1/ideas/{idea_id}"
+
+    edited = client.patch(url, json={"body": "Nightly snapshots, per VM."}, headers=author)
+    assert edited.status_code == 200
+    assert edited.get_json()["body"] == "Nightly snapshots, per VM."
+    assert edited.get_json()["title"] == "Snapshots" and edited.get_json()["edited_at"]
+    stranger = client.patch(url, json={"title": "Mine now"}, headers=other)
+    assert stranger.status_code == 403
+    empty = client.patch(url, json={"title": "  "}, headers=author)
+    assert empty.status_code == 422
+    assert client.patch(url, json={"note": "only a note"}, headers=pm).status_code == 422
+
+    client.patch(url, json={"status": "under_review"}, headers=pm)
+    late = client.patch(url, json={"title": "Something else"}, headers=author)
+    assert late.status_code == 409 and "voters" in late.get_json()["error"]["message"]
+    tidied = client.patch(url, json={"title": "Scheduled VM snapshots"}, headers=pm)
+    assert tidied.status_code == 200 and tidied.get_json()["status"] == "under_review"
+    assert client.get(url).get_json()["title"] == "Scheduled VM snapshots"

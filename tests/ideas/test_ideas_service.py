@@ -133,3 +133,20 @@ def test_staff_see_votes_by_tier_in_a_bounded_number_of_statements(
     # The viewer and the idea reload after expire_all; then voters, contacts, agreements.
     assert counted() <= 5
     assert tiers.votes_by_tier(idea, voter) == []
+
+
+def test_editing_rewords_a_new_idea_and_records_when(idea, suggester, voter, product_manager):
+    service.edit_idea(idea, suggester, "Scheduled VM snapshots", None)
+    assert (idea.title, idea.body) == ("Scheduled VM snapshots", "Nightly, per VM.")
+    assert idea.edited_at is not None
+    with pytest.raises(IdeaError) as stranger:
+        service.edit_idea(idea, voter, "Mine", "Mine")
+    assert stranger.value.status == 403
+    service.set_status(idea, product_manager, "under_review")
+    assert not service.can_edit(idea, suggester) and service.can_edit(idea, product_manager)
+    with pytest.raises(IdeaError) as late:
+        service.edit_idea(idea, suggester, "Reworded", None)
+    assert late.value.status == 409 and idea.title == "Scheduled VM snapshots"
+    with pytest.raises(IdeaError) as oversized:
+        service.edit_idea(idea, product_manager, None, "x" * 200_000)
+    assert oversized.value.status == 413

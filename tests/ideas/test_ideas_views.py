@@ -107,3 +107,49 @@ def test_the_board_uses_a_bounded_number_of_statements(
     with statements_counter() as counted:
         assert client.get("/ideas/").status_code == 200
     assert counted() <= 6
+
+
+def test_the_author_edits_a_new_idea_with_a_preview(client, auth, idea) -> None:
+    auth.login("suggester@example.com", PASSWORD)
+    page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert f'href="/ideas/{idea.id}/edit"' in page
+    form = client.get(f"/ideas/{idea.id}/edit").get_data(as_text=True)
+    assert 'value="Scheduled snapshots"' in form and "Nightly, per VM." in form
+    preview = client.post(
+        f"/ideas/{idea.id}/edit",
+        data={"title": "x", "body": "**Bold** <script>alert(1)</script>", "preview": "1"},
+    ).get_data(as_text=True)
+    assert "<strong>Bold</strong>" in preview and "<script>alert" not in preview
+    assert db.session.get(Idea, idea.id).title == "Scheduled snapshots"
+    saved = client.post(
+        f"/ideas/{idea.id}/edit",
+        data={"title": "Scheduled VM snapshots", "body": "Nightly, per VM, kept a week."},
+    )
+    assert saved.status_code == 302
+    shown = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert "Scheduled VM snapshots" in shown and "kept a week" in shown and ", edited" in shown
+
+
+def test_an_empty_title_keeps_what_was_typed(client, auth, idea) -> None:
+    auth.login("suggester@example.com", PASSWORD)
+    response = client.post(
+        f"/ideas/{idea.id}/edit", data={"title": " ", "body": "A longer description"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "A longer description" in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_others_and_late_authors_cannot_edit(client, auth, idea, voter, product_manager) -> None:
+    auth.login("voter@example.com", PASSWORD)
+    assert f"/ideas/{idea.id}/edit" not in client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    refused = client.post(f"/ideas/{idea.id}/edit", data={"title": "Mine", "body": "Mine"})
+    assert refused.status_code == 403
+    assert client.get(f"/ideas/{idea.id}/edit").status_code == 403
+    auth.logout()
+    service.set_status(idea, product_manager, "planned", "Soon")
+    db.session.commit()
+    auth.login("suggester@example.com", PASSWORD)
+    late = client.get(f"/ideas/{idea.id}/edit")
+    assert late.status_code == 409 and "stays as voters saw it" in late.get_data(as_text=True)
+    assert db.session.get(Idea, idea.id).title == "Scheduled snapshots"
