@@ -32,8 +32,9 @@ MESSAGES = {
     404: "The page may have moved, or the address may be mistyped. Try searching the "
     "knowledge base instead.",
     405: "Use the page's own buttons and forms for this.",
-    413: "The file or form was larger than the portal accepts. Nothing was saved; try a "
-    "smaller file, or compress it first.",
+    413: "The file or form was larger than the portal accepts. Nothing was saved; your "
+    "browser's Back button usually returns to the form with what you typed. Try a smaller "
+    "file, or compress it first.",
     429: "You have made too many requests in a short time. Wait a minute, then try again.",
     500: "The problem has been logged. Please try again in a moment; if it persists, "
     "contact support.",

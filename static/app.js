@@ -6,3 +6,37 @@ document.addEventListener("htmx:responseError", (event) => {
     event.detail.target.innerHTML = xhr.responseText;
   }
 });
+
+// An attachment over the per-file limit is refused as soon as it is chosen, before anything is
+// sent: the form keeps what was typed, and the server's own check stays the real guard.
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || input.type !== "file" || !input.dataset.maxBytes) {
+    return;
+  }
+  const limit = Number(input.dataset.maxBytes);
+  const tooLarge = Array.from(input.files || []).filter((file) => file.size > limit);
+  const message = tooLarge.length === 0 ? "" :
+    `${tooLarge.map((file) => file.name).join(", ")} ${tooLarge.length === 1 ? "is" : "are"} ` +
+    `larger than the ${input.dataset.maxSize} a file may be. Compress or split it, then choose again.`;
+  input.setCustomValidity(message);
+  const noteId = `${input.id}-size-error`;
+  let note = document.getElementById(noteId);
+  if (message && !note) {
+    note = document.createElement("small");
+    note.id = noteId;
+    note.className = "field-error";
+    note.setAttribute("role", "alert");
+    input.insertAdjacentElement("afterend", note);
+    input.setAttribute("aria-describedby", `${input.getAttribute("aria-describedby") || ""} ${noteId}`.trim());
+  }
+  if (note) {
+    note.textContent = message;
+    note.hidden = !message;
+  }
+  if (message) {
+    input.setAttribute("aria-invalid", "true");
+  } else if (note) {
+    input.removeAttribute("aria-invalid");
+  }
+});

@@ -67,6 +67,7 @@ def case_context(case: Case, **extra: Any) -> dict[str, Any]:
         "read_only_staff": entitlement.can_work_cases(current_user),
         **staff_tools_context(case, current_user),
         "max_file_size": human_size(max_attachment_bytes()),
+        "max_file_bytes": max_attachment_bytes(),
         "render_markdown": render_markdown,
         "reply_text": extra.pop("reply_text", ""),
         "reply_error": extra.pop("reply_error", ""),

@@ -45,6 +45,7 @@ def _form_context(draft: filing.CaseDraft, errors: dict[str, str], **extra: Any)
         "organisations": organisations,
         "chosen_organisation": extra.pop("chosen_organisation", None),
         "max_file_size": human_size(max_attachment_bytes()),
+        "max_file_bytes": max_attachment_bytes(),
         "suggestions": extra.pop("suggestions", None),
         **extra,
     }
