@@ -25,6 +25,7 @@ scores with Whoosh's own, so an upgrade that changed the format would fail there
 from __future__ import annotations
 
 import heapq
+import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Iterator
@@ -43,6 +44,7 @@ K1 = 1.2  # Whoosh's BM25F defaults
 B = 0.75
 MAX_CACHED_POSTINGS = 2_000_000  # 12 bytes each: about 24 MB per open index at most
 MAX_CACHED_FILTERS = 64
+MAX_CACHED_LENGTHS = 512  # (segment, field) length tables: one byte per document each
 
 Clause = tuple[str, str]  # (field, term)
 
@@ -56,7 +58,6 @@ class Postings:
         self._lists: OrderedDict[Clause, tuple[array, array]] = OrderedDict()
         self._cached = 0
         self._norms: dict[str, list[float]] = {}
-        self._lengths: dict[tuple[int, str], bytes] = {}
         self._filters: OrderedDict[Hashable, frozenset[int]] = OrderedDict()
 
     def contributions(self, clause: Clause) -> tuple[array, array]:
@@ -95,27 +96,16 @@ class Postings:
             self._norms[field] = table
         return table
 
-    def _length_bytes(self, number: int, segment: IndexReader, field: str) -> bytes:
-        """Every document's stored field-length byte in one segment."""
-        key = (number, field)
-        found = self._lengths.get(key)
-        if found is None:
-            column = segment._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-            found = bytes(column.load()) if column is not None else b""
-            found = found.ljust(segment.doc_count_all(), b"\0")
-            self._lengths[key] = found
-        return found
-
     def _decode(self, field: str, term: str) -> tuple[array, array]:
         ids_out, values_out = array("i"), array("d")
         if not self.searcher.doc_frequency(field, term):
             return ids_out, values_out
         scale = FIELD_BOOSTS[field] * self.searcher.idf(field, term) * (K1 + 1)
         norm = self._norm_table(field)
-        for number, (segment, offset) in enumerate(self._leaves):
+        for segment, offset in self._leaves:
             if (field, term) not in segment:
                 continue
-            lengths = self._length_bytes(number, segment, field)
+            lengths = length_bytes(segment, field)
             deleted = segment.deleted_docs_set if segment.has_deletions() else frozenset()
             for ids, weights in _blocks(segment, field, term):
                 if deleted:
@@ -126,6 +116,37 @@ class Postings:
                 )
                 ids_out.extend([d + offset for d in ids] if offset else ids)
         return ids_out, values_out
+
+
+_lengths: OrderedDict[tuple[str, int, str], bytes] = OrderedDict()
+_lengths_lock = threading.Lock()
+
+
+def length_bytes(segment: IndexReader, field: str) -> bytes:
+    """Every document's stored length byte for `field` in one segment.
+
+    Segments never change once written, so this is kept across searchers (by segment id):
+    after a publish, the new searcher reads only the new segment's lengths.
+    """
+    key = (segment.segment().segment_id(), segment.doc_count_all(), field)
+    with _lengths_lock:
+        found = _lengths.get(key)
+        if found is not None:
+            _lengths.move_to_end(key)
+            return found
+    column = segment._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    if column is None:
+        found = b""
+    elif hasattr(column, "_dbfile") and getattr(column, "_fixedlen", None) == 1:
+        found = bytes(column._dbfile.get(column._basepos, column._count))  # one read
+    else:
+        found = bytes(column.load())
+    found = found.ljust(segment.doc_count_all(), b"\0")
+    with _lengths_lock:
+        _lengths[key] = found
+        while len(_lengths) > MAX_CACHED_LENGTHS:
+            _lengths.popitem(last=False)
+    return found
 
 
 def _blocks(segment: IndexReader, field: str, term: str) -> Iterator[tuple[Iterable, Iterable]]:
