@@ -16,9 +16,11 @@ document.addEventListener("change", (event) => {
   }
   const limit = Number(input.dataset.maxBytes);
   const tooLarge = Array.from(input.files || []).filter((file) => file.size > limit);
+  const one = tooLarge.length === 1;
   const message = tooLarge.length === 0 ? "" :
-    `${tooLarge.map((file) => file.name).join(", ")} ${tooLarge.length === 1 ? "is" : "are"} ` +
-    `larger than the ${input.dataset.maxSize} a file may be. Compress or split it, then choose again.`;
+    `${tooLarge.map((file) => file.name).join(", ")} ${one ? "is" : "are"} larger than the ` +
+    `${input.dataset.maxSize} a file may be. Compress or split ${one ? "it" : "them"}, then ` +
+    "choose again.";
   input.setCustomValidity(message);
   const noteId = `${input.id}-size-error`;
   let note = document.getElementById(noteId);
@@ -34,9 +36,11 @@ document.addEventListener("change", (event) => {
     note.textContent = message;
     note.hidden = !message;
   }
-  if (message) {
+  if (message && !input.hasAttribute("aria-invalid")) {
     input.setAttribute("aria-invalid", "true");
-  } else if (note) {
+    input.dataset.sizeInvalid = "true";  // ours to clear; a server's error stays as it was
+  } else if (!message && input.dataset.sizeInvalid) {
     input.removeAttribute("aria-invalid");
+    delete input.dataset.sizeInvalid;
   }
 });

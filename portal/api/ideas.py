@@ -186,6 +186,7 @@ def idea_unvote(idea_id: int) -> Any:
     request=obj([], status=STATUS, note=STRING, release=STRING, title=STRING, body=STRING),
     response=IDEA,
 )
+@api_post_limit
 def idea_update(idea_id: int) -> Any:
     user = require_user()
     idea = _idea(idea_id)

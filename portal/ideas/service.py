@@ -145,25 +145,50 @@ def create_idea(author: Any, title: Any, body: Any, accept: bool = False) -> Ide
 
 
 def can_edit(idea: Idea, user: Any) -> bool:
-    """Authors reword their idea until the product team takes it up; product managers can
-    always tidy one. After review, voters must keep seeing what they voted for."""
+    """Product managers can always tidy an idea. Its author can reword it while it is new and
+    nobody else has voted for it: votes are for the idea as the voters read it."""
+    return edit_refusal(idea, user) is None
+
+
+def edit_refusal(idea: Idea, user: Any) -> IdeaError | None:
+    """Why this person may not edit the idea now, or None if they may."""
     if not getattr(user, "is_authenticated", False):
-        return False
+        return IdeaError("Log in to edit your idea.", status=401)
     if entitlement.can_set_idea_status(user):
-        return True
-    return idea.author_id == user.id and idea.status == IdeaStatus.NEW.value
+        return None
+    if idea.author_id != user.id:
+        return IdeaError("Only the person who suggested this idea can edit it.", status=403)
+    if idea.status != IdeaStatus.NEW.value:
+        return IdeaError(
+            "The product team has started on this idea, so its wording stays as voters saw "
+            "it. Add to it in the forums instead.",
+            status=409,
+        )
+    if _votes_from_others(idea):
+        return IdeaError(
+            "Others have voted for this idea as it reads now, so its wording stays as they "
+            "saw it. Add to it in the forums instead.",
+            status=409,
+        )
+    return None
+
+
+def _votes_from_others(idea: Idea) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(IdeaVote.id)).where(
+                IdeaVote.idea_id == idea.id, IdeaVote.user_id != idea.author_id
+            )
+        )
+        or 0
+    )
 
 
 def edit_idea(idea: Idea, editor: Any, title: Any, body: Any) -> Idea:
     """Change an idea's title and description (either may be None to keep it)."""
-    if not can_edit(idea, editor):
-        if getattr(editor, "is_authenticated", False) and idea.author_id == editor.id:
-            raise IdeaError(
-                "The product team has started on this idea, so its wording stays as voters "
-                "saw it. Add to it in the forums instead.",
-                status=409,
-            )
-        raise IdeaError("Only the person who suggested this idea can edit it.", status=403)
+    refusal = edit_refusal(idea, editor)
+    if refusal is not None:
+        raise refusal
     new_title = idea.title if title is None else _checked(clean_title, title)
     new_body = idea.body if body is None else _checked(clean_body, body)
     if (new_title, new_body) != (idea.title, idea.body):

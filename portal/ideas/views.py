@@ -117,36 +117,31 @@ def show(idea_id: int) -> str:
 @idea_limit
 def edit(idea_id: int) -> Response | tuple[str, int]:
     idea = _idea_or_404(idea_id)
-    error, preview = None, None
-    if request.method == "POST" and request.form.get("preview"):
-        preview = render_markdown(request.form.get("body", "")[:MAX_BODY_BYTES])
-    elif request.method == "POST":
-        try:
-            form = request.form
-            service.edit_idea(idea, current_user, form.get("title"), form.get("body"))
-        except IdeaError as problem:
-            db.session.rollback()
-            idea = _idea_or_404(idea_id)
-            error = problem
+    error, preview = service.edit_refusal(idea, current_user), None
+    if error is None and request.method == "POST":
+        form = request.form
+        if form.get("preview"):
+            preview = render_markdown(form.get("body", "")[:MAX_BODY_BYTES])
         else:
-            db.session.commit()
-            flash("Your changes to the idea are saved.", "success")
-            return redirect(url_for("ideas.show", idea_id=idea.id))
-    elif not service.can_edit(idea, current_user):
-        error = _refusal(idea)
+            try:
+                service.edit_idea(idea, current_user, form.get("title"), form.get("body"))
+            except IdeaError as problem:
+                db.session.rollback()
+                idea = _idea_or_404(idea_id)
+                error = problem
+            else:
+                db.session.commit()
+                flash("Your changes to the idea are saved.", "success")
+                return redirect(url_for("ideas.show", idea_id=idea.id))
     form = request.form if request.method == "POST" else {"title": idea.title, "body": idea.body}
-    return render_template("ideas/edit.html", idea=idea, error=error, form=form, preview=preview), (
-        error.status if error else 200
-    )
-
-
-def _refusal(idea: Idea) -> IdeaError:
-    """Why this person may not edit the idea, in the service's own words."""
-    try:
-        service.edit_idea(idea, current_user, None, None)
-    except IdeaError as problem:
-        return problem
-    return IdeaError("This idea cannot be edited.", status=403)
+    return render_template(
+        "ideas/edit.html",
+        idea=idea,
+        error=error,
+        form=form,
+        preview=preview,
+        own=idea.author_id == current_user.id,
+    ), (error.status if error else 200)
 
 
 @bp.route("/<int:idea_id>/vote", methods=["POST"])

@@ -101,8 +101,8 @@ def highlight(text: str, terms: frozenset[str], window: int = WINDOW_CHARS) -> M
     else:
         start = 0
     end = start
-    for word in WORD.finditer(text, start):
-        if word.end() > start + window and end > first:
+    for word in WORD.finditer(text, start):  # through the chosen window's last match
+        if word.end() > first + window and end > first:
             break
         end = word.end()
     if WORD.search(text, end) is None:  # only punctuation is left: show it

@@ -49,12 +49,15 @@ def clauses(term_list: list[str], searcher: Searcher | None = None) -> list[Clau
     "xenserver" in this knowledge base), which say least about relevance. So clauses are
     taken rarest first until their lists would hold more than `POSTINGS_BUDGET` times the
     documents in the index; after that only title clauses are added. Every term therefore
-    still counts in titles, and the rarest terms count everywhere.
+    still counts in titles, and the rarest terms count everywhere. Pairs the index does not
+    hold at all are left out.
     """
     pairs = [(field, term) for term in term_list for field in FIELD_BOOSTS]
-    if searcher is None or len(term_list) < 2:
+    if searcher is None:
         return pairs
     frequency = {pair: searcher.doc_frequency(*pair) for pair in pairs}
+    if len(term_list) < 2:
+        return [pair for pair in pairs if frequency[pair]]
     budget = searcher.doc_count_all() * POSTINGS_BUDGET
     spent, chosen = 0, []
     for pair in sorted((p for p in pairs if frequency[p]), key=frequency.__getitem__):

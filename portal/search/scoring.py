@@ -43,6 +43,7 @@ from portal.search.schema import FIELD_BOOSTS
 K1 = 1.2  # Whoosh's BM25F defaults
 B = 0.75
 MAX_CACHED_POSTINGS = 2_000_000  # 12 bytes each: about 24 MB per open index at most
+ENTRY_OVERHEAD = 32  # each cached list also costs about as much as 32 postings
 MAX_CACHED_FILTERS = 64
 MAX_CACHED_LENGTHS = 512  # (segment, field) length tables: one byte per document each
 
@@ -60,6 +61,14 @@ class Postings:
         self._norms: dict[str, list[float]] = {}
         self._filters: OrderedDict[Hashable, frozenset[int]] = OrderedDict()
 
+    def __len__(self) -> int:
+        """How many clauses' lists are cached."""
+        return len(self._lists)
+
+    @property
+    def cached_cost(self) -> int:
+        return self._cached
+
     def contributions(self, clause: Clause) -> tuple[array, array]:
         """Document numbers and their score contributions for one clause."""
         found = self._lists.get(clause)
@@ -67,13 +76,13 @@ class Postings:
             self._lists.move_to_end(clause)
             return found
         found = self._decode(*clause)
-        size = len(found[0])
-        if size <= MAX_CACHED_POSTINGS:
-            self._lists[clause] = found
-            self._cached += size
-            while self._cached > MAX_CACHED_POSTINGS:
-                _, (dropped, _) = self._lists.popitem(last=False)
-                self._cached -= len(dropped)
+        if not found[0]:
+            return found  # a word the index lacks: nothing to keep, whatever people type
+        self._lists[clause] = found
+        self._cached += _cost(found)
+        while self._cached > MAX_CACHED_POSTINGS:
+            _, dropped = self._lists.popitem(last=False)
+            self._cached -= _cost(dropped)
         return found
 
     def matching(self, key: Hashable, query: Query) -> frozenset[int]:
@@ -116,6 +125,11 @@ class Postings:
                 )
                 ids_out.extend([d + offset for d in ids] if offset else ids)
         return ids_out, values_out
+
+
+def _cost(entry: tuple[array, array]) -> int:
+    """An entry's weight against the cap: its postings, plus the cache slot itself."""
+    return len(entry[0]) + ENTRY_OVERHEAD
 
 
 _lengths: OrderedDict[tuple[str, int, str], bytes] = OrderedDict()

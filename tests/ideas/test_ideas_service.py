@@ -150,3 +150,14 @@ def test_editing_rewords_a_new_idea_and_records_when(idea, suggester, voter, pro
     with pytest.raises(IdeaError) as oversized:
         service.edit_idea(idea, product_manager, None, "x" * 200_000)
     assert oversized.value.status == 413
+
+
+def test_an_author_may_not_reword_an_idea_others_have_voted_for(idea, suggester, voter):
+    service.cast_vote(idea, suggester)  # the author's own vote does not count against them
+    assert service.can_edit(idea, suggester)
+    service.cast_vote(idea, voter)
+    assert not service.can_edit(idea, suggester)
+    with pytest.raises(IdeaError) as voted:
+        service.edit_idea(idea, suggester, "Something else entirely", None)
+    assert voted.value.status == 409 and "voted" in str(voted.value)
+    assert idea.title == "Scheduled snapshots"

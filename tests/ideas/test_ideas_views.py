@@ -153,3 +153,12 @@ def test_others_and_late_authors_cannot_edit(client, auth, idea, voter, product_
     late = client.get(f"/ideas/{idea.id}/edit")
     assert late.status_code == 409 and "stays as voters saw it" in late.get_data(as_text=True)
     assert db.session.get(Idea, idea.id).title == "Scheduled snapshots"
+
+
+def test_a_stranger_cannot_even_preview_an_edit(client, auth, idea, voter) -> None:
+    auth.login("voter@example.com", PASSWORD)
+    response = client.post(
+        f"/ideas/{idea.id}/edit", data={"title": "x", "body": "**mine**", "preview": "1"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 403 and "<strong>mine</strong>" not in html

@@ -47,3 +47,12 @@ def test_the_window_holding_most_query_words_is_shown_with_ellipses():
 def test_text_whose_length_changes_when_lower_cased_keeps_marks_in_place():
     text = "İstanbul office: the NFS share is slow."
     assert _marked(text, "nfs share") == ["NFS", "share"]
+
+
+def test_the_chosen_window_shows_every_match_it_was_chosen_for():
+    gap = "words of no interest at all, " * 3  # 87 characters
+    text = "Opening words, " * 5 + "crash " + gap + "dump " + gap + "host. " + gap * 3
+    excerpt = str(highlight(text, frozenset(terms("crash dump host"))))
+    assert excerpt.startswith("… ") and excerpt.endswith(" …")
+    for word in ("crash", "dump", "host"):
+        assert f"<mark>{word}</mark>" in excerpt

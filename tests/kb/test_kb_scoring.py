@@ -106,3 +106,25 @@ def test_pages_do_not_repeat_or_skip_results(corpus, page):
     whole = [hit.key for hit in search.search("host", per_page=30).hits]
     one_page = [hit.key for hit in search.search("host", page=page, per_page=5).hits]
     assert one_page == whole[(page - 1) * 5 : page * 5]
+
+
+def test_the_cache_keeps_no_unknown_words_and_stays_under_its_cap(corpus, app, monkeypatch):
+    from portal.search import scoring
+
+    folder = app.config["INDEX_DIR"]
+    searcher = whoosh_index.open_dir(folder, indexname="MAIN").searcher()
+    try:
+        postings = Postings(searcher)
+        for n in range(200):
+            total, _ = rank(postings, clauses([f"zzqx{n}"], searcher), 10)
+            assert total == 0
+            assert rank(postings, [("body", f"zzqx{n}")], 10) == (0, [])
+        assert len(postings) == 0 and postings.cached_cost == 0
+
+        monkeypatch.setattr(scoring, "MAX_CACHED_POSTINGS", 200)
+        for query, _ in _queries():
+            rank(postings, clauses(terms(query), searcher), 10)
+            assert postings.cached_cost <= 200
+        assert len(postings) > 0
+    finally:
+        searcher.close()
