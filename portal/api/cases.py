@@ -17,6 +17,7 @@ from portal.cases.uploads import accept_uploads
 from portal.extensions import db
 from portal.models import Attachment, Case, CaseMessage, Channel, User
 from portal.numbers import parse_page
+from portal.staff import triage
 
 SEVERITY = {"type": "string", "enum": ["P1", "P2", "P3", "P4", "P5"]}
 STATUS = {
@@ -165,6 +166,24 @@ def _visible_case(user: User, number: str) -> Case:
     return case
 
 
+def _acting_case(user: User, number: str) -> Case:
+    """A case the caller may change: its customers' Support Administrators, and support staff
+    who may act on it (a TSE on cases they own or nobody owns; managers on any)."""
+    case = _visible_case(user, number)
+    if entitlement.can_work_cases(user):
+        try:
+            triage.check_may_act(case, user)
+        except filing.CaseError as error:
+            _fail_case_error(error)
+    elif not entitlement.can_act_on_case_as_customer(user, case):
+        fail(
+            403,
+            "Only your organisation's Support Administrators can change this case.",
+            "forbidden",
+        )
+    return case
+
+
 def _fail_case_error(error: filing.CaseError) -> None:
     db.session.rollback()
     messages = [f"'{k}': {v}" if k else v for k, v in error.errors.items()]
@@ -261,7 +280,7 @@ def get_case(number: str) -> Any:
 )
 def post_case_message(number: str) -> Any:
     user = require_user()
-    case = _visible_case(user, number)
+    case = _acting_case(user, number)
     data = json_body()
     try:
         message = conversation.post_message(case, user, data.get("body"))
@@ -284,7 +303,7 @@ def post_case_message(number: str) -> Any:
 )
 def post_case_attachment(number: str) -> Any:
     user = require_user()
-    case = _visible_case(user, number)
+    case = _acting_case(user, number)
     accept_uploads(check_csrf=False)
     try:
         files = uploaded_files(request.files.getlist("file"))
@@ -301,7 +320,7 @@ def post_case_attachment(number: str) -> Any:
 
 def _transition(number: str, action: Any) -> Any:
     user = require_user()
-    case = _visible_case(user, number)
+    case = _acting_case(user, number)
     try:
         action(case, user)
     except TransitionError as error:

@@ -1,3 +1,4 @@
+import io
 from datetime import timedelta
 
 import pytest
@@ -81,6 +82,30 @@ def test_tse_cannot_change_a_colleagues_case(client, case):
     )
     assert response.status_code == 403
     assert "mate@example.com" not in response.get_json()["error"]["message"]
+
+
+def test_a_tse_cannot_reply_close_or_reopen_a_colleagues_case_through_the_api(client, case):
+    colleague = make_user("mate@example.com", Role.TSE)
+    case.owner = colleague
+    db.session.commit()
+    tse = headers_for(client, "tse@example.com", Role.TSE)
+    url = "/api/v1/cases/00000200"
+    for method, path, body in (
+        ("post", "/messages", {"body": "Try rebooting"}),
+        ("post", "/close", {"reason": "done"}),
+        ("post", "/reopen", None),
+    ):
+        response = getattr(client, method)(url + path, headers=tse, json=body)
+        assert response.status_code == 403, path
+        assert "reassign" in response.get_json()["error"]["message"]
+    files = {"file": (io.BytesIO(b"log"), "x.log")}
+    upload = client.post(url + "/attachments", headers=tse, data=files)
+    assert upload.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).status == "new" and not case.messages
+    manager = headers_for(client, "manager@example.com", Role.MANAGER)
+    reply = client.post(url + "/messages", headers=manager, json={"body": "On it."})
+    assert reply.status_code == 201
 
 
 def test_internal_notes_never_reach_the_customer(client, case):
