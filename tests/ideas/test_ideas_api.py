@@ -137,6 +137,9 @@ def test_only_product_managers_patch_the_status(client) -> None:
     ok = client.patch(f"/api/v1/ideas/{idea_id}", json=body, headers=pm)
     assert ok.status_code == 200
     assert ok.get_json()["status"] == "planned" and ok.get_json()["status_note"] == "Next release"
+    shipped = {"status": "shipped", "note": "In today's release"}  # CONTRACT.md's shape
+    done = client.patch(f"/api/v1/ideas/{idea_id}", json=shipped, headers=pm)
+    assert done.status_code == 200 and done.get_json()["status"] == "shipped"
 
 
 def test_the_openapi_document_lists_the_forum_and_idea_routes(client) -> None:

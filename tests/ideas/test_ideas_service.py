@@ -72,9 +72,13 @@ def test_only_product_managers_set_the_status(idea, voter, product_manager) -> N
     with pytest.raises(IdeaError, match="one of"):
         service.set_status(idea, product_manager, "maybe", "")
     with pytest.raises(IdeaError, match="release"):
-        service.set_status(idea, product_manager, "shipped", "Done")
+        service.set_status(idea, product_manager, "shipped", "Done", "x" * 41)
+    service.set_status(idea, product_manager, "shipped", "Done")
+    assert idea.status == "shipped" and idea.shipped_in_release == ""
     service.set_status(idea, product_manager, "shipped", "In 4.1", "4.1.0")
     assert idea.status == "shipped" and idea.shipped_in_release == "4.1.0"
+    service.set_status(idea, product_manager, "shipped", "Still in 4.1")
+    assert idea.shipped_in_release == "4.1.0"
 
 
 def test_voters_are_mailed_when_the_status_changes(idea, voter, product_manager) -> None:

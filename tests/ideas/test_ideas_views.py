@@ -79,7 +79,9 @@ def test_product_manager_sets_the_status_with_a_public_note(
     auth.login("pm@example.com", PASSWORD)
     page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
     assert "Set the status" in page and "Votes by support tier" in page
-    bad = client.post(f"/ideas/{idea.id}/status", data={"status": "shipped", "note": "x"})
+    bad = client.post(
+        f"/ideas/{idea.id}/status", data={"status": "shipped", "note": "x", "release": "v" * 41}
+    )
     assert bad.status_code == 422 and "release" in bad.get_data(as_text=True)
     response = client.post(
         f"/ideas/{idea.id}/status", data={"status": "under_review", "note": "Looking into it"}
