@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from portal.accounts import entitlement
+from portal.cases.closure import close_case
 from portal.cases.escalation import deescalate
 from portal.cases.filing import CaseError
 from portal.cases.status import TransitionError, change_status
@@ -185,6 +186,8 @@ def set_status(
         raise CaseError({"status": f"Unknown status; use one of {allowed}."}) from error
     if target is CaseStatus.AWAITING_BUG_FIX and not case.bug_id:
         raise CaseError({"status": "Link a bug tracking number before waiting for its fix."})
+    if target is CaseStatus.CLOSED:
+        return _close_with_agreement(case, actor, reason, now)
     text = _reason(reason, False, "the status change")
     try:
         event = change_status(case, target, actor, reason=text, now=now)
@@ -193,6 +196,19 @@ def set_status(
     if event is not None:
         notify_customer(case, f"Your case is now {target.label.lower()}", actor=actor, details=text)
     return event is not None
+
+
+def _close_with_agreement(case: Case, actor: User, reason: object, now: datetime | None) -> bool:
+    """Support closes a case only with the customer's agreement, and says how it was given;
+    the close is the customer's own (mail, survey invitation)."""
+    text = _reason(reason, True, "closing, such as how the customer agreed")
+    if case.is_closed:
+        return False
+    try:
+        close_case(case, actor, reason=text, now=now)
+    except TransitionError as error:
+        raise CaseError({"status": str(error)}, status=409) from error
+    return True
 
 
 def write_action_plan(

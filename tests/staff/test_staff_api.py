@@ -108,6 +108,26 @@ def test_a_tse_cannot_reply_close_or_reopen_a_colleagues_case_through_the_api(cl
     assert reply.status_code == 201
 
 
+def test_support_closes_a_case_only_saying_how_the_customer_agreed(client, case):
+    from sqlalchemy import select
+
+    from portal.models import Job, OutgoingMail
+
+    tse = headers_for(client, "tse@example.com", Role.TSE)
+    url = "/api/v1/cases/00000200"
+    bare = client.patch(url, headers=tse, json={"status": "closed"})
+    assert bare.status_code == 422 and "how the customer agreed" in bare.get_data(as_text=True)
+    assert db.session.get(Case, case.id).status == "new"
+    reason = "Customer confirmed by phone that the host is stable."
+    closed = client.patch(url, headers=tse, json={"status": "closed", "reason": reason})
+    assert closed.status_code == 200 and closed.get_json()["status"] == "closed"
+    kinds = [job.kind for job in db.session.scalars(select(Job))]
+    assert "surveys.invite" in kinds
+    mail = db.session.scalars(select(OutgoingMail).order_by(OutgoingMail.id.desc())).first()
+    assert "closed" in mail.subject and mail.recipient == "gold@example.com"
+    assert reason in mail.text_body
+
+
 def test_internal_notes_never_reach_the_customer(client, case):
     tse = headers_for(client, "tse@example.com", Role.TSE)
     response = client.post(
