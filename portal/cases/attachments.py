@@ -182,7 +182,7 @@ def save_attachment(
     )
     case.updated_at = now
     if entitlement.can_work_cases(uploader):
-        notify_customer(case, f"File added: {original[:80]}", actor=uploader)
+        notify_customer(case, f"File added: {original[:80]}", actor=uploader, now=now)
     else:
         case.last_customer_update_at = now
     return attachment

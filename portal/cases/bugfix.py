@@ -45,7 +45,6 @@ def release_fixes_cases(release: Release) -> int:
             reason=f"The fix for bug {case.bug_id} is in {name}.",
             now=now,
         )
-        case.last_support_notice_at = now
         notify_customer(
             case,
             f"A fix for your problem is available in {name}",
@@ -54,6 +53,7 @@ def release_fixes_cases(release: Release) -> int:
                 "released for production use. Please install it and tell us on the case "
                 "whether it solves the problem. The release notes are on the Release notes page."
             ),
+            now=now,
         )
         moved += 1
     db.session.flush()

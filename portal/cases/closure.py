@@ -50,6 +50,7 @@ def close_case(
         "Your case is closed",
         actor=actor,
         details=reason or "If the problem comes back, you can reopen the case from its page.",
+        now=now,
     )
     queue_survey_invitation(case)
 
@@ -63,7 +64,7 @@ def reopen_case(case: Case, actor: User, *, reason: str = "", now: datetime | No
     record_event(case, "reopened", actor, {"reason": reason} if reason else {}, now=now)
     if actor.id == case.contact_id:
         case.last_customer_update_at = now
-    notify_customer(case, "Your case is open again", actor=actor, details=reason)
+    notify_customer(case, "Your case is open again", actor=actor, details=reason, now=now)
 
 
 def idle_cases(now: datetime) -> list[Case]:
@@ -117,6 +118,7 @@ def auto_close(now: datetime) -> int:
                 "has been closed. If you still need help, reopen it from the case page and we "
                 "will pick it up again."
             ),
+            now=now,
         )
         queue_survey_invitation(case)
         closed += 1

@@ -83,7 +83,6 @@ def _after_support_reply(case: Case, author: User, message: CaseMessage, now: da
         case.first_response_at = now
         case.response_met = response_met(case.response_due_at, now)
         record_event(case, "first_response", author, {"met": case.response_met}, now=now)
-    case.last_support_notice_at = now
     following = AFTER_SUPPORT_REPLY.get(S(case.status))
     if following:
         change_status(case, following, author, now=now)
@@ -92,6 +91,7 @@ def _after_support_reply(case: Case, author: User, message: CaseMessage, now: da
         f"New reply from {author.name}",
         actor=author,
         details=plain_text(message.body, limit=2000),
+        now=now,
     )
 
 

@@ -72,6 +72,7 @@ def escalate(
             "A support manager now follows this case and will agree an action plan with you. "
             "You can read it on the case page as soon as it is written."
         ),
+        now=now,
     )
     return True
 
@@ -84,5 +85,5 @@ def deescalate(case: Case, actor: User, *, reason: str, now: datetime | None = N
     case.escalated = False
     case.updated_at = now
     record_event(case, "deescalated", actor, {"reason": reason}, now=now)
-    notify_customer(case, "Your case is no longer escalated", actor=actor, details=reason)
+    notify_customer(case, "Your case is no longer escalated", actor=actor, details=reason, now=now)
     return True

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import current_app, has_request_context, url_for
 
+from portal.accounts import entitlement
 from portal.extensions import db
 from portal.mail.outbox import queue_mail
 from portal.models import Case, CaseEvent, User
@@ -70,12 +71,17 @@ def notify_customer(
     actor: User | None = None,
     details: str = "",
     template: str = "cases_activity",
+    now: datetime | None = None,
     **context: Any,
 ) -> None:
     """Mail the case's contact about something they can see on the case page.
 
-    Nothing is sent for what the contact did themselves: they saw it happen.
+    Nothing is sent for what the contact did themselves: they saw it happen. A notice from
+    support (or from the portal on its behalf) restarts the seven-day auto-close clock,
+    whatever it was about: a reply, a status, a file, a new owner.
     """
+    if actor is None or entitlement.can_work_cases(actor):
+        case.last_support_notice_at = now or utcnow()
     if actor is not None and actor.id == case.contact_id:
         return
     queue_mail(

@@ -16,7 +16,7 @@ from portal.accounts import entitlement
 from portal.cases.closure import close_case
 from portal.cases.escalation import deescalate
 from portal.cases.filing import CaseError
-from portal.cases.status import TransitionError, change_status
+from portal.cases.status import TransitionError, can_move, change_status
 from portal.cases.timeline import notify_customer, record_event
 from portal.extensions import db
 from portal.models import Case, CaseStatus, StaffProfile, User
@@ -85,7 +85,7 @@ def assign(
     details = f"{owner.name} is the support engineer for this case (working in {owner.timezone})."
     if text:
         details += f" Reason for the change: {text}"
-    notify_customer(case, headline, actor=actor, details=details)
+    notify_customer(case, headline, actor=actor, details=details, now=now)
     return True
 
 
@@ -114,6 +114,7 @@ def change_severity(
         f"Severity changed from {old} to {new.value}",
         actor=actor,
         details=f"{new.value} ({new.label}): {new.definition} Reason: {text}",
+        now=now,
     )
     return True
 
@@ -132,16 +133,30 @@ def set_bug(case: Case, bug_id: object, actor: User, *, now: datetime | None = N
     case.bug_id = value
     case.updated_at = now
     record_event(case, "bug", actor, {"bug_id": value}, now=now)
-    if value:
+    if value is None:
+        if case.status == CaseStatus.AWAITING_BUG_FIX.value:
+            change_status(case, CaseStatus.WAITING_ON_SUPPORT, actor, now=now)
         notify_customer(
             case,
-            f"Your case is linked to bug {value}",
+            "Your case is no longer linked to a product bug",
             actor=actor,
-            details=(
-                "Our engineers have confirmed a product bug. The case stays open until a "
-                "production release fixes it, and we will tell you when that release ships."
-            ),
+            details="Support is working on the case again; it no longer waits for a release.",
+            now=now,
         )
+        return True
+    if can_move(case, CaseStatus.AWAITING_BUG_FIX):
+        # The case now waits for the fix: never auto-closed, and told when a release ships it.
+        change_status(case, CaseStatus.AWAITING_BUG_FIX, actor, now=now)
+    notify_customer(
+        case,
+        f"Your case is linked to bug {value}",
+        actor=actor,
+        details=(
+            "Our engineers have confirmed a product bug. The case stays open until a "
+            "production release fixes it, and we will tell you when that release ships."
+        ),
+        now=now,
+    )
     return True
 
 
@@ -152,7 +167,7 @@ def set_third_party(
     check_may_act(case, actor)
     if not isinstance(flag, bool):
         raise CaseError({"third_party": "'third_party' must be true or false."})
-    name = vendor.strip()[:120] if isinstance(vendor, str) else ""
+    name = vendor.strip()[:120] if isinstance(vendor, str) and flag else ""
     if flag == case.third_party and (name or None) == case.third_party_vendor:
         return False
     now = now or utcnow()
@@ -171,6 +186,15 @@ def set_third_party(
                 "case with their support team as well; we will keep helping you isolate "
                 "the problem and share what we found."
             ),
+            now=now,
+        )
+    else:
+        notify_customer(
+            case,
+            "The problem is no longer thought to be in another vendor's product",
+            actor=actor,
+            details="Support is looking at the case again as a problem in our own product.",
+            now=now,
         )
     return True
 
@@ -194,7 +218,9 @@ def set_status(
     except TransitionError as error:
         raise CaseError({"status": str(error)}, status=409) from error
     if event is not None:
-        notify_customer(case, f"Your case is now {target.label.lower()}", actor=actor, details=text)
+        notify_customer(
+            case, f"Your case is now {target.label.lower()}", actor=actor, details=text, now=now
+        )
     return event is not None
 
 
@@ -236,6 +262,7 @@ def write_action_plan(
         "A support manager has written an action plan",
         actor=actor,
         details=f"{case.action_plan}\n\nPlanned completion: {due:%d %B %Y, %H:%M} UTC.",
+        now=now,
     )
 
 

@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.jobs import registry
 from portal.jobs.registry import handler, isolated_registry
 from portal.models import CaseEvent, CaseStatus, Job, OutgoingMail
+from portal.staff import triage
 from tests.cases.conftest import TUESDAY_MORNING, file_for
 from tests.conftest import make_user
 
@@ -252,3 +253,41 @@ def test_auto_close_from_the_job_runner_links_to_the_case_by_base_url(app, gold_
     assert gold_case.status == "closed"
     # The surveys feature handles the hook in the same pass: its invitation follows.
     assert any(m.template == "survey_case" for m in mails)
+
+
+def test_any_support_notice_starts_the_seven_days_not_only_a_reply(gold_case, gold_contact, tse):
+    now = TUESDAY_MORNING + timedelta(days=20)
+    _answered(gold_case, tse, 12, now)
+    conversation.post_message(gold_case, gold_contact, "Trying it", now=now - timedelta(days=11))
+    triage.set_status(gold_case, "resolved", tse, "Fixed by the patch", now=now - timedelta(days=6))
+    db.session.commit()
+    assert closure.auto_close(now) == 0  # resolved six days ago: the week is not up
+    assert closure.auto_close(now + timedelta(days=1, minutes=1)) == 1
+    assert gold_case.status == "closed"
+
+
+def test_linking_a_bug_makes_the_case_wait_for_the_fix_and_never_auto_close(gold_case, tse):
+    now = TUESDAY_MORNING + timedelta(days=30)
+    _answered(gold_case, tse, 20, now)
+    assert gold_case.status == "waiting_on_customer"
+    triage.set_bug(gold_case, "XS-1234", tse, now=now - timedelta(days=19))
+    db.session.commit()
+    assert gold_case.status == "awaiting_bug_fix"
+    assert closure.auto_close(now) == 0 and gold_case.status == "awaiting_bug_fix"
+    assert "linked to bug XS-1234" in mails_to("admin@gold.example.com")[-1].subject
+
+    triage.set_bug(gold_case, "", tse, now=now)
+    db.session.commit()
+    assert gold_case.status == "waiting_on_support" and gold_case.bug_id is None
+    assert "no longer linked" in mails_to("admin@gold.example.com")[-1].subject
+
+
+def test_clearing_the_third_party_flag_tells_the_customer(gold_case, tse):
+    triage.set_third_party(gold_case, True, "Acme Storage", tse)
+    triage.set_third_party(gold_case, False, "Acme Storage", tse)
+    db.session.commit()
+    subjects = [mail.subject for mail in mails_to("admin@gold.example.com")]
+    assert "Acme Storage's product" in subjects[-2]
+    assert "no longer thought to be in another vendor" in subjects[-1]
+    assert gold_case.third_party is False and gold_case.third_party_vendor is None
+    assert triage.set_third_party(gold_case, False, "Other", tse) is False
