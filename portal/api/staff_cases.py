@@ -29,8 +29,8 @@ def _staff() -> User:
     bp,
     "/cases/<number>",
     "PATCH",
-    "Change severity, owner, status, bug or third-party flag (staff; 'reason' needed for a "
-    "severity change or a reassignment)",
+    "Change severity, owner, status, bug, third-party flag or escalation (staff; 'reason' "
+    "needed for a severity change, a reassignment, closing, escalating or ending one)",
     tags=["staff"],
     request=obj(
         severity={"type": "string", "enum": ["P1", "P2", "P3", "P4", "P5"]},
@@ -39,6 +39,7 @@ def _staff() -> User:
         bug_id=STRING,
         third_party=BOOLEAN,
         third_party_vendor=STRING,
+        escalated=BOOLEAN,
         reason=STRING,
     ),
     response=CASE,

@@ -32,6 +32,7 @@ DONE = {
     "bug": "The bug tracking number is saved.",
     "third_party": "The third-party flag is saved.",
     "action_plan": "The action plan is published on the case.",
+    "escalate": "The case is escalated; support managers and the customer have been told.",
     "deescalate": "The escalation has ended.",
 }
 
@@ -72,6 +73,8 @@ def _run(case: Case, action: str, form: Any) -> None:
         )
     elif action == "action_plan":
         triage.write_action_plan(case, form.get("body", ""), form.get("due_at", ""), me)
+    elif action == "escalate":
+        triage.escalate_for_customer(case, me, form.get("reason", ""))
     elif action == "deescalate":
         triage.end_escalation(case, me, form.get("reason", ""))
     else:

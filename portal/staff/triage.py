@@ -14,7 +14,7 @@ from typing import Any
 
 from portal.accounts import entitlement
 from portal.cases.closure import close_case
-from portal.cases.escalation import deescalate
+from portal.cases.escalation import deescalate, escalate
 from portal.cases.filing import CaseError
 from portal.cases.status import TransitionError, can_move, change_status
 from portal.cases.timeline import notify_customer, record_event
@@ -266,6 +266,14 @@ def write_action_plan(
     )
 
 
+def escalate_for_customer(case: Case, actor: User, reason: object) -> bool:
+    """Escalate on the customer's behalf (they asked by phone, say); False if it already was."""
+    check_may_act(case, actor)
+    if case.is_closed:
+        raise CaseError("A closed case cannot be escalated; reopen it first.", status=409)
+    return escalate(case, actor, reason=_reason(reason, True, "escalating"))
+
+
 def end_escalation(case: Case, actor: User, reason: object) -> bool:
     if not entitlement.can_manage_escalations(actor):
         raise CaseError("Only support managers end escalations.", status=403)
@@ -299,6 +307,7 @@ def apply_changes(case: Case, data: Mapping[str, Any], actor: User) -> list[str]
         "bug_id",
         "third_party",
         "third_party_vendor",
+        "escalated",
         "reason",
     }
     unknown = sorted(set(data) - allowed)
@@ -323,9 +332,19 @@ def apply_changes(case: Case, data: Mapping[str, Any], actor: User) -> list[str]
             actor,
         ):
             changed.append("third_party")
+        if "escalated" in data and _set_escalated(case, data["escalated"], actor, data):
+            changed.append("escalated")
         if "status" in data and set_status(case, data["status"], actor, data.get("reason")):
             changed.append("status")
     return changed
+
+
+def _set_escalated(case: Case, value: object, actor: User, data: Mapping[str, Any]) -> bool:
+    if not isinstance(value, bool):
+        raise CaseError({"escalated": "'escalated' must be true or false."})
+    if value:
+        return escalate_for_customer(case, actor, data.get("reason"))
+    return end_escalation(case, actor, data.get("reason"))
 
 
 def _staff_by_email(email: object) -> User:

@@ -128,6 +128,20 @@ def test_support_closes_a_case_only_saying_how_the_customer_agreed(client, case)
     assert reason in mail.text_body
 
 
+def test_staff_escalate_and_managers_end_it_through_the_api(client, case):
+    tse = headers_for(client, "tse@example.com", Role.TSE)
+    manager = headers_for(client, "manager@example.com", Role.MANAGER)
+    url = "/api/v1/cases/00000200"
+    assert client.patch(url, headers=tse, json={"escalated": "yes"}).status_code == 422
+    assert client.patch(url, headers=tse, json={"escalated": True}).status_code == 422
+    escalated = client.patch(url, headers=tse, json={"escalated": True, "reason": "By phone"})
+    assert escalated.status_code == 200 and escalated.get_json()["escalated"] is True
+    refused = client.patch(url, headers=tse, json={"escalated": False, "reason": "Calm now"})
+    assert refused.status_code == 403
+    ended = client.patch(url, headers=manager, json={"escalated": False, "reason": "Calm now"})
+    assert ended.status_code == 200 and ended.get_json()["escalated"] is False
+
+
 def test_internal_notes_never_reach_the_customer(client, case):
     tse = headers_for(client, "tse@example.com", Role.TSE)
     response = client.post(

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 
 from portal.extensions import db
-from portal.models import CaseMessage, Role
+from portal.models import CaseMessage, OutgoingMail, Role
 from portal.models.types import utcnow
 from tests.conftest import make_user
 from tests.staff.conftest import make_gold_case
@@ -91,3 +91,20 @@ def test_unknown_action_and_other_organisations_are_404(client, case, tse):
 def test_customers_cannot_use_staff_actions(client, auth, case):
     auth.login("gold@example.com")
     assert client.post("/staff/cases/00000300/take").status_code == 403
+
+
+def test_a_tse_escalates_for_a_customer_who_asked_by_phone(client, case, tse):
+    make_user("manager@example.com", Role.MANAGER, name="Maya Manager")
+    page = client.get("/cases/00000300").get_data(as_text=True)
+    assert "Escalate for the customer" in page
+    bare = client.post("/staff/cases/00000300/escalate", data={"reason": " "})
+    assert bare.status_code == 422 and "open>" in bare.get_data(as_text=True)
+    done = client.post(
+        "/staff/cases/00000300/escalate", data={"reason": "Customer asked by phone."}
+    )
+    assert done.status_code == 302
+    db.session.refresh(case)
+    assert case.escalated
+    mails = db.session.query(OutgoingMail).all()
+    assert {m.recipient for m in mails} >= {"manager@example.com", "gold@example.com"}
+    assert "Escalate for the customer" not in client.get("/cases/00000300").get_data(as_text=True)
