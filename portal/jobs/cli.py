@@ -1,4 +1,4 @@
-"""`flask jobs run` and `flask jobs worker`."""
+"""`flask jobs run`, `flask jobs worker` and `flask jobs retry`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from portal.jobs.queue import retry_failed
 from portal.jobs.runner import default_worker_id, run_pass, worker
 
 jobs_cli = AppGroup("jobs", help="Run background work: mail, auto-close, index catch-up.")
@@ -71,3 +72,11 @@ def worker_command(poll_seconds: float | None) -> None:
     click.echo(f"Worker {worker_id} running jobs every {poll:g}s; Ctrl-C to stop.")
     worker(float(poll), worker_id=worker_id)
     click.echo(f"Worker {worker_id} stopped.")
+
+
+@jobs_cli.command("retry")
+@click.option("--kind", default=None, help="Only jobs of this kind, e.g. mail.send.")
+def retry_command(kind: str | None) -> None:
+    """Give jobs that failed for good a fresh set of attempts (after an outage is over)."""
+    count = retry_failed(kind)
+    click.echo(f"{count} failed job{'s' if count != 1 else ''} queued again.")

@@ -6,6 +6,8 @@ import json
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
+
 from portal.extensions import db
 from portal.models import Job
 from portal.models.types import utcnow
@@ -46,3 +48,20 @@ def enqueue(
     db.session.add(job)
     db.session.flush()
     return job
+
+
+def retry_failed(kind: str | None = None) -> int:
+    """Put jobs that ran out of attempts back in the queue, due now; returns how many.
+
+    Commits. The handlers are idempotent (mail is never sent twice), so a retry is safe.
+    """
+    statement = (
+        update(Job)
+        .where(Job.status == "failed")
+        .values(status="pending", attempts=0, run_at=utcnow(), finished_at=None)
+    )
+    if kind:
+        statement = statement.where(Job.kind == kind)
+    count = db.session.execute(statement).rowcount
+    db.session.commit()
+    return count

@@ -94,7 +94,8 @@ def site_context() -> AbstractContextManager[object]:
 
 def backoff(attempts: int) -> timedelta:
     """The wait before retrying a job that has failed `attempts` times: 30s, 1m, 2m … 1h."""
-    return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
+    doublings = min(max(attempts - 1, 0), 20)  # past the cap long before; no overflow
+    return min(BACKOFF_BASE * 2**doublings, BACKOFF_CAP)
 
 
 def run_pass(

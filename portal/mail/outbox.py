@@ -14,6 +14,9 @@ from portal.jobs import enqueue
 from portal.models import OutgoingMail
 
 SEND_JOB = "mail.send"
+# Retries wait 30 s, 1 min, 2 min … then hourly: a mail server down for nearly three days
+# loses nothing. `flask jobs retry --kind mail.send` re-sends after a longer outage.
+SEND_ATTEMPTS = 72
 
 
 def queue_mail(
@@ -48,7 +51,7 @@ def queue_mail(
     )
     db.session.add(mail)
     db.session.flush()
-    job = enqueue(SEND_JOB, {"mail_id": mail.id})
+    job = enqueue(SEND_JOB, {"mail_id": mail.id}, max_attempts=SEND_ATTEMPTS)
     mail.job_id = job.id
     db.session.flush()
     return mail

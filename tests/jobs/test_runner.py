@@ -112,7 +112,7 @@ def test_a_failing_job_is_retried_with_backoff_and_later_succeeds(app, now):
 
 def test_backoff_doubles_from_thirty_seconds_and_stops_at_an_hour():
     assert [backoff(n).total_seconds() for n in range(1, 6)] == [30, 60, 120, 240, 480]
-    assert backoff(20) == BACKOFF_CAP == timedelta(hours=1)
+    assert backoff(20) == backoff(72) == backoff(10_000) == BACKOFF_CAP == timedelta(hours=1)
 
 
 def test_a_job_that_keeps_failing_is_kept_as_failed_after_max_attempts(app, now):

@@ -77,3 +77,26 @@ def test_mail_queued_while_the_server_is_down_is_delivered_once_it_is_back(smtp_
     mail = db.session.get(OutgoingMail, mail_id)
     assert mail is not None and mail.status == "sent" and mail.sent_at == retry
     assert smtp_sink.messages[0]["Message-ID"] == mail.message_id
+
+
+def test_a_two_day_outage_loses_no_mail_and_retry_revives_what_gave_up(smtp_app, smtp_sink):
+    smtp_sink.stop()
+    mail_id = _queue()
+    moment = _soon()
+    job_id = db.session.get(OutgoingMail, mail_id).job_id
+    while moment < _soon() + timedelta(days=2):
+        run_pass(now=moment)
+        db.session.expire_all()
+        moment = db.session.get(Job, job_id).run_at
+    job = db.session.get(Job, job_id)
+    assert job.status == "pending", "the mail job gave up during a two-day outage"
+
+    job.status, job.attempts = "failed", job.max_attempts  # as if the outage lasted longer
+    db.session.commit()
+    result = smtp_app.test_cli_runner().invoke(args=["jobs", "retry", "--kind", "mail.send"])
+    assert "1 failed job queued again." in result.output
+    smtp_sink.start()
+    db.session.expire_all()
+    assert run_pass(now=db.session.get(Job, job_id).run_at).jobs_done == 1
+    assert len(smtp_sink.messages) == 1
+    assert db.session.get(OutgoingMail, mail_id).status == "sent"
