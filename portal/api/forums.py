@@ -9,7 +9,16 @@ from flask import current_app, jsonify, request, url_for
 
 from portal.api import bp
 from portal.api.helpers import bearer_user, fail, json_body, require_user
-from portal.api.spec import DATETIME, INTEGER, STRING, endpoint, list_of, nullable, obj
+from portal.api.spec import (
+    BOOLEAN,
+    DATETIME,
+    INTEGER,
+    STRING,
+    endpoint,
+    list_of,
+    nullable,
+    obj,
+)
 from portal.extensions import client_address, db, limiter
 from portal.forums import service
 from portal.forums.service import ForumError
@@ -45,7 +54,8 @@ api_post_limit = limiter.limit(
 def refuse(error: ForumError) -> NoReturn:
     db.session.rollback()
     codes = {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict"}
-    fail(error.status, str(error), codes.get(error.status, "invalid"))
+    code = "terms_not_accepted" if error.field == "accept_terms" else None
+    fail(error.status, str(error), code or codes.get(error.status, "invalid"))
 
 
 @endpoint(
@@ -78,9 +88,10 @@ def forum_categories() -> Any:
     bp,
     "/forums/<slug>/topics",
     "POST",
-    "Start a topic in a category (Markdown body, at most 100 KB)",
+    "Start a topic in a category (Markdown body, at most 100 KB); a first topic in "
+    "feature-requests needs accept_terms: true (the terms on suggestions)",
     tags=["forums"],
-    request=obj(["title", "body"], title=STRING, body=STRING),
+    request=obj(["title", "body"], title=STRING, body=STRING, accept_terms=BOOLEAN),
     response=CREATED,
     status=201,
 )
@@ -92,7 +103,13 @@ def forum_create_topic(slug: str) -> Any:
         fail(404, f"There is no forum category '{slug[:80]}'.", "not_found")
     data = json_body()
     try:
-        topic = service.create_topic(category, user, data.get("title"), data.get("body"))
+        topic = service.create_topic(
+            category,
+            user,
+            data.get("title"),
+            data.get("body"),
+            accept_terms=data.get("accept_terms") is True,
+        )
     except ForumError as error:
         refuse(error)
     db.session.commit()

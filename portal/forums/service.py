@@ -16,10 +16,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.accounts import entitlement
 from portal.extensions import db
 from portal.forums import events
+from portal.ideas import terms
 from portal.models import Category, Post, PostRevision, Topic, User
 from portal.models.types import MAX_ID, utcnow
 
 MAX_BODY_BYTES = 100 * 1024
+SUGGESTIONS_CATEGORY = "feature-requests"  # its posts are suggestions: the terms apply
 MAX_TITLE = 200
 TOPICS_PER_PAGE = 25
 POSTS_PER_PAGE = 20
@@ -214,10 +216,23 @@ def _require_poster(user: Any) -> User:
     return user
 
 
-def create_topic(category: Category, author: Any, title: Any, body: Any) -> Topic:
-    """A new topic with its first post; the author watches it from then on."""
+def create_topic(
+    category: Category, author: Any, title: Any, body: Any, accept_terms: bool = False
+) -> Topic:
+    """A new topic with its first post; the author watches it from then on.
+
+    A first topic in the suggestions category needs the terms on suggestions accepted, as a
+    first idea on the ideas board does.
+    """
     _require_poster(author)
     title, body = clean_title(title), clean_body(body)
+    if needs_suggestion_terms(category, author):
+        if accept_terms is not True:
+            raise ForumError(
+                "Accept the terms on suggestions before posting your first suggestion.",
+                field="accept_terms",
+            )
+        terms.accept_terms(author)
     now = utcnow()
     topic = Topic(
         category=category, author=author, title=title, created_at=now, last_activity_at=now
@@ -228,6 +243,10 @@ def create_topic(category: Category, author: Any, title: Any, body: Any) -> Topi
     db.session.flush()
     events.topic_created(topic, author)
     return topic
+
+
+def needs_suggestion_terms(category: Category, user: Any) -> bool:
+    return category.slug == SUGGESTIONS_CATEGORY and not terms.has_accepted_terms(user)
 
 
 def reply(topic: Topic, author: Any, body: Any) -> Post:

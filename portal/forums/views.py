@@ -24,6 +24,7 @@ from portal.forums import service, watching
 from portal.forums.moderation_views import bp as moderation_bp
 from portal.forums.service import ForumError
 from portal.htmx import is_htmx_request, render
+from portal.ideas.terms import terms_paragraphs
 from portal.markdown import render_markdown
 from portal.models import Topic
 from portal.search import apply_now
@@ -95,7 +96,11 @@ def new_topic(slug: str) -> Response | tuple[str, int] | str:
         else:
             try:
                 topic = service.create_topic(
-                    found, current_user, request.form.get("title"), request.form.get("body")
+                    found,
+                    current_user,
+                    request.form.get("title"),
+                    request.form.get("body"),
+                    accept_terms=request.form.get("accept_terms") == "yes",
                 )
             except ForumError as problem:
                 db.session.rollback()
@@ -105,7 +110,13 @@ def new_topic(slug: str) -> Response | tuple[str, int] | str:
                 flash("Your topic is posted. You will get mail when someone replies.", "success")
                 return redirect(url_for("forums.topic", topic_id=topic.id))
     return render_template(
-        "forums/new_topic.html", category=found, error=error, preview=preview, form=request.form
+        "forums/new_topic.html",
+        category=found,
+        error=error,
+        preview=preview,
+        form=request.form,
+        needs_terms=service.needs_suggestion_terms(found, current_user),
+        paragraphs=terms_paragraphs(),
     ), (error.status if error else 200)
 
 

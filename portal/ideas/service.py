@@ -6,7 +6,6 @@ Services flush, never commit; the view or API call commits once.
 from __future__ import annotations
 
 import math
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -16,11 +15,11 @@ from sqlalchemy.orm import joinedload
 from portal.accounts import entitlement
 from portal.extensions import db
 from portal.forums.service import Page, clean_body, clean_title
+from portal.ideas.terms import accept_terms, has_accepted_terms
 from portal.jobs import enqueue
-from portal.models import Idea, IdeaStatus, IdeaVote, SuggestionTermsAcceptance
+from portal.models import Idea, IdeaStatus, IdeaVote
 from portal.models.types import utcnow
 
-TERMS_VERSION = "2007-1"
 IDEAS_PER_PAGE = 20
 MAX_NOTE = 5_000
 STATUS_MAIL_JOB = "ideas.status_mail"
@@ -40,41 +39,6 @@ class IdeaError(ValueError):
         super().__init__(message)
         self.status = status
         self.field = field
-
-
-# --- the suggestion terms (support guide §3.5, in our own words) ----------------------------
-
-
-def has_accepted_terms(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return (
-        db.session.scalar(
-            select(SuggestionTermsAcceptance.id).where(
-                SuggestionTermsAcceptance.user_id == user.id,
-                SuggestionTermsAcceptance.terms_version == TERMS_VERSION,
-            )
-        )
-        is not None
-    )
-
-
-def accept_terms(user: Any, now: datetime | None = None) -> SuggestionTermsAcceptance:
-    """Record that this person accepted the current terms, and when."""
-    existing = db.session.scalar(
-        select(SuggestionTermsAcceptance).where(
-            SuggestionTermsAcceptance.user_id == user.id,
-            SuggestionTermsAcceptance.terms_version == TERMS_VERSION,
-        )
-    )
-    if existing is not None:
-        return existing
-    acceptance = SuggestionTermsAcceptance(
-        user_id=user.id, terms_version=TERMS_VERSION, accepted_at=now or utcnow()
-    )
-    db.session.add(acceptance)
-    db.session.flush()
-    return acceptance
 
 
 # --- reading ---------------------------------------------------------------------------------

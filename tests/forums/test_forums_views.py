@@ -224,3 +224,24 @@ def test_new_topic_form_keeps_what_was_typed_on_error(client, auth, storage, ask
     assert "My text" in response.get_data(as_text=True)
     ok = client.post("/forums/storage/new", data={"title": "Title", "body": "My text"})
     assert ok.status_code == 302
+
+
+def test_a_first_suggestion_in_the_feature_requests_forum_needs_the_terms(
+    client, auth, categories, asker
+) -> None:
+    from portal.models import SuggestionTermsAcceptance, Topic
+
+    auth.login(asker.email, PASSWORD)
+    form = client.get("/forums/feature-requests/new").get_data(as_text=True)
+    assert "Terms on suggestions" in form and "ideas board" in form
+    assert "Terms on suggestions" not in client.get("/forums/storage/new").get_data(as_text=True)
+    data = {"title": "Snapshots on a schedule", "body": "Nightly, please."}
+    refused = client.post("/forums/feature-requests/new", data=data)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Accept the terms" in html and "Nightly, please." in html
+    assert db.session.query(Topic).count() == 0
+    posted = client.post("/forums/feature-requests/new", data=data | {"accept_terms": "yes"})
+    assert posted.status_code == 302
+    assert db.session.query(SuggestionTermsAcceptance).filter_by(user_id=asker.id).count() == 1
+    again = client.get("/forums/feature-requests/new").get_data(as_text=True)
+    assert "Terms on suggestions" not in again

@@ -220,3 +220,16 @@ def test_authors_edit_their_new_idea_through_patch_but_not_once_it_is_reviewed(c
     tidied = client.patch(url, json={"title": "Scheduled VM snapshots"}, headers=pm)
     assert tidied.status_code == 200 and tidied.get_json()["status"] == "under_review"
     assert client.get(url).get_json()["title"] == "Scheduled VM snapshots"
+
+
+def test_the_api_asks_for_the_terms_on_a_first_feature_request_topic(client, forums) -> None:
+    make_user("idea@example.com")
+    headers = _headers(client, "idea@example.com")
+    body = {"title": "Snapshots", "body": "Nightly"}
+    url = "/api/v1/forums/feature-requests/topics"
+    refused = client.post(url, json=body, headers=headers)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["code"] == "terms_not_accepted"
+    assert client.post(url, json=body | {"accept_terms": True}, headers=headers).status_code == 201
+    assert client.post(url, json=body, headers=headers).status_code == 201  # accepted once
+    assert client.post("/api/v1/ideas", json=body, headers=headers).status_code == 201

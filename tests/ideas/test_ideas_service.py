@@ -8,7 +8,7 @@ import pytest
 
 from portal.accounts import service as accounts
 from portal.extensions import db
-from portal.ideas import service, tiers
+from portal.ideas import service, terms, tiers
 from portal.ideas.notify import send_status_mail
 from portal.ideas.service import IdeaError
 from portal.models import (
@@ -39,7 +39,7 @@ def test_accepting_the_terms_is_recorded_with_its_time_once(suggester) -> None:
     service.create_idea(suggester, "Second idea", "No terms box this time")
     acceptance = db.session.query(SuggestionTermsAcceptance).one()
     assert acceptance.accepted_at >= before.replace(microsecond=0)
-    assert acceptance.terms_version == service.TERMS_VERSION
+    assert acceptance.terms_version == terms.TERMS_VERSION
 
 
 def test_one_vote_per_person(idea, voter) -> None:
