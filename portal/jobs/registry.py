@@ -20,6 +20,7 @@ HANDLER_MODULES: list[str] = [
     "portal.search.jobs",
     "portal.surveys.service",
     "portal.cases.closure",
+    "portal.staff.alerts",
     "portal.forums.watching",
     "portal.ideas.notify",
 ]

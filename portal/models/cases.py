@@ -98,6 +98,8 @@ class Case(db.Model):
 
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last SLA alert sent to support for the current due time: 0 none, 1 at risk, 2 breached.
+    sla_alert_level: Mapped[int] = mapped_column(default=0, server_default="0")
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     response_met: Mapped[bool | None] = mapped_column()
     last_support_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

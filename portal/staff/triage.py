@@ -107,6 +107,7 @@ def change_severity(
     case.severity = new.value
     if case.first_response_at is None:
         case.response_due_at = recompute_due_at(case.filed_at, case.tier, new, current_policy())
+        case.sla_alert_level = 0  # a new due time: its alerts are yet to come
     case.updated_at = now
     record_event(case, "severity", actor, {"from": old, "to": new.value, "reason": text}, now=now)
     notify_customer(

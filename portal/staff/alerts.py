@@ -1,0 +1,97 @@
+"""SLA alerts: support hears about a case before its response target slips, and when it has.
+
+A periodic task looks at open cases still waiting for support's first reply:
+
+- when one is **at risk** (less than `SLA_AT_RISK_SHARE` of its business-time target left),
+  its owner is mailed, or the support managers when nobody owns it yet;
+- when it is **breached**, its owner and the support managers are mailed.
+
+Each alert goes once per case and level: `Case.sla_alert_level` holds the last one sent, a
+severity review that moves the due time sets it back to 0, and a conditional UPDATE lets
+only one of several workers send it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from portal.cases.escalation import support_managers
+from portal.cases.timeline import case_url
+from portal.extensions import db
+from portal.jobs import periodic
+from portal.mail.outbox import queue_mail
+from portal.models import Case, CaseStatus, User
+from portal.offerings.service import current_policy
+from portal.policy import SlaStatus, sla_status
+
+NONE, AT_RISK, BREACHED = 0, 1, 2
+LEVELS = {SlaStatus.AT_RISK: AT_RISK, SlaStatus.BREACHED: BREACHED}
+FINISHED = [CaseStatus.CLOSED.value, CaseStatus.RESOLVED.value]
+
+
+def cases_to_watch() -> list[Case]:
+    """Open cases awaiting support's first reply whose breach alert has not gone yet."""
+    return list(
+        db.session.scalars(
+            select(Case)
+            .where(
+                Case.first_response_at.is_(None),
+                Case.response_due_at.is_not(None),
+                Case.status.not_in(FINISHED),
+                Case.sla_alert_level < BREACHED,
+            )
+            .options(joinedload(Case.owner), joinedload(Case.organisation))
+            .order_by(Case.response_due_at)
+        ).unique()
+    )
+
+
+def recipients(case: Case, level: int) -> list[User]:
+    """The owner for a case at risk (managers if unowned); owner and managers once breached."""
+    people = [case.owner] if case.owner is not None and case.owner.active else []
+    if level == BREACHED or not people:
+        people += [m for m in support_managers() if m not in people]
+    return people
+
+
+@periodic("cases.sla_alerts")
+def send_sla_alerts(now: datetime) -> int:
+    """Mail support about cases that have become at risk or breached; returns how many."""
+    policy = current_policy()
+    share = float(current_app.config.get("SLA_AT_RISK_SHARE", 0.25))
+    sent = 0
+    for case in cases_to_watch():
+        target = policy.target_for(case.tier, case.severity)
+        status = sla_status(case.response_due_at, now, target, policy.hours_for(case.tier), share)
+        level = LEVELS.get(status, NONE)
+        if level <= case.sla_alert_level:
+            continue
+        won = db.session.execute(
+            update(Case)
+            .where(Case.id == case.id, Case.sla_alert_level == case.sla_alert_level)
+            .values(sla_alert_level=level)
+        ).rowcount
+        if not won:
+            continue  # another worker sent it
+        for person in recipients(case, level):
+            queue_mail(
+                person.email,
+                "cases_sla_alert",
+                subject=_subject(case, level),
+                case=case,
+                user=person,
+                breached=level == BREACHED,
+                target=target.describe(),
+                case_link=case_url(case),
+            )
+        sent += 1
+    return sent
+
+
+def _subject(case: Case, level: int) -> str:
+    state = "Response target missed" if level == BREACHED else "Response due soon"
+    return f"[{state}] Case {case.number} ({case.severity}, {case.organisation.name})"
