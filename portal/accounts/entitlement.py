@@ -14,6 +14,10 @@ from portal.models.types import utcnow
 
 SUPPORT_STAFF = frozenset({Role.TSE, Role.MANAGER, Role.ADMIN})
 PUBLISHERS = frozenset({Role.KB_ENGINEER, Role.ADMIN})
+AGREEMENT_LAPSED = (
+    "Your organisation's support agreement has ended, so its cases are read-only. Your License "
+    "Administrator can renew it; the knowledge base and forums stay open to you meanwhile."
+)
 MODERATORS = frozenset({Role.TSE, Role.MANAGER, Role.KB_ENGINEER, Role.PRODUCT_MANAGER, Role.ADMIN})
 
 
@@ -73,14 +77,30 @@ def can_see_organisation_cases(user: Any, organisation: Organisation) -> bool:
     )
 
 
-def can_act_on_case_as_customer(user: Any, case: Any) -> bool:
+def can_act_on_case_as_customer(user: Any, case: Any, on: date | None = None) -> bool:
     """Reply, upload, escalate, confirm or reopen as the customer: the organisation's Support
-    Administrators (staff have their own tools)."""
+    Administrators while it has an active agreement (staff have their own tools). With the
+    agreement expired, the case history stays readable but support falls back to self-help."""
     role = _role(user)
     if role is None or role in SUPPORT_STAFF:
         return False
     return any(
-        c.organisation_id == case.organisation_id and c.kind == ContactKind.SUPPORT_ADMIN.value
+        c.organisation_id == case.organisation_id
+        and c.kind == ContactKind.SUPPORT_ADMIN.value
+        and active_agreement(c.organisation, on) is not None
+        for c in user.contact_roles
+    )
+
+
+def agreement_lapsed_for(user: Any, case: Any, on: date | None = None) -> bool:
+    """This Support Administrator's organisation has no active agreement: its cases are
+    read-only for them until it is renewed."""
+    if _role(user) is None:
+        return False
+    return any(
+        c.organisation_id == case.organisation_id
+        and c.kind == ContactKind.SUPPORT_ADMIN.value
+        and active_agreement(c.organisation, on) is None
         for c in user.contact_roles
     )
 

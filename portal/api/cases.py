@@ -175,6 +175,8 @@ def _acting_case(user: User, number: str) -> Case:
             triage.check_may_act(case, user)
         except filing.CaseError as error:
             _fail_case_error(error)
+    elif entitlement.agreement_lapsed_for(user, case):
+        fail(403, entitlement.AGREEMENT_LAPSED, "agreement_expired")
     elif not entitlement.can_act_on_case_as_customer(user, case):
         fail(
             403,

@@ -42,6 +42,8 @@ def _acting_case_or_404(number: str) -> Case:
     """The case, when this person may act on it as the customer; 404 if they cannot see it."""
     case = _case_or_404(number)
     if not entitlement.can_act_on_case_as_customer(current_user, case):
+        if entitlement.agreement_lapsed_for(current_user, case):
+            abort(403, entitlement.AGREEMENT_LAPSED)
         abort(403, "Support staff work cases from the staff tools; this page is read-only for you.")
     return case
 
@@ -65,6 +67,7 @@ def case_context(case: Case, **extra: Any) -> dict[str, Any]:
         "can_close": acting and not case.is_closed,
         "can_reopen": acting and status in (CaseStatus.RESOLVED, CaseStatus.CLOSED),
         "read_only_staff": entitlement.can_work_cases(current_user),
+        "agreement_lapsed": entitlement.agreement_lapsed_for(current_user, case),
         **staff_tools_context(case, current_user),
         "max_file_size": human_size(max_attachment_bytes()),
         "max_file_bytes": max_attachment_bytes(),

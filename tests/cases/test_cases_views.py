@@ -12,7 +12,7 @@ from portal.cases import closure
 from portal.extensions import db
 from portal.models import Attachment, Case, CaseMessage, Deflection, OutgoingMail
 from tests.cases.conftest import file_for
-from tests.conftest import make_contact, make_user
+from tests.conftest import PASSWORD, make_contact, make_user
 
 HX = {"HX-Request": "true"}
 FORM = {
@@ -311,3 +311,52 @@ def test_only_people_who_may_file_can_count_a_deflection(client, auth, app):
     auth.login("eval@example.com")
     assert client.post("/cases/deflected", data={"article_key": "x"}).status_code == 403
     assert db.session.scalar(select(Deflection)) is None
+
+
+def test_an_expired_agreement_leaves_old_cases_readable_but_read_only(client, auth, app):
+    from datetime import date
+
+    from portal.accounts import service as accounts
+    from tests.conftest import make_organisation
+
+    org = make_organisation("Lapsed Ltd", "gold", date(2025, 1, 1), date(2025, 12, 31))
+    admin = make_contact(org, email="admin@lapsed.example.com")
+    case = Case(
+        number="00000900",
+        organisation=org,
+        contact=admin,
+        subject="Old problem",
+        description="From last year",
+        product="XenServer",
+        version="4.1",
+        customer_severity="P3",
+        severity="P3",
+        tier="gold",
+        status="waiting_on_customer",
+    )
+    db.session.add(case)
+    db.session.commit()
+    auth.login("admin@lapsed.example.com")
+    response = client.get("/cases/00000900")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page[page.find("<main") :][:1500]
+    assert "Old problem" in page and "support agreement has ended" in page
+    assert 'id="reply-form"' not in page
+    refused = client.post("/cases/00000900/messages", data={"body": "Still broken"})
+    assert refused.status_code == 403 and "agreement has ended" in refused.get_data(as_text=True)
+    assert db.session.query(CaseMessage).count() == 0
+
+    token = client.post(
+        "/api/v1/tokens", json={"email": "admin@lapsed.example.com", "password": PASSWORD}
+    ).get_json()["token"]
+    api = client.post(
+        "/api/v1/cases/00000900/messages",
+        json={"body": "Still broken"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert api.status_code == 403, api.get_json()
+    assert api.get_json()["error"]["code"] == "agreement_expired"
+
+    accounts.add_agreement(org, "gold", date(2026, 1, 1), date(2030, 12, 31))  # renewed
+    db.session.commit()
+    assert client.post("/cases/00000900/messages", data={"body": "Still broken"}).status_code == 302
