@@ -52,6 +52,7 @@ class TierHours:
     source_opens: str
     source_closes: str
     source_zone: str
+    days: str = "Monday to Friday"
 
     @property
     def crosses_midnight(self) -> bool:
@@ -73,9 +74,23 @@ def hours_for_viewer(policy: SupportPolicy, zone: str, on: date) -> list[TierHou
                 hours.opens.strftime("%H:%M"),
                 hours.closes.strftime("%H:%M"),
                 hours.timezone,
+                describe_days(hours.weekdays),
             )
         )
     return rows
+
+
+DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def describe_days(weekdays: frozenset[int]) -> str:
+    """ "Monday to Friday", "Every day", or the days listed, from the calendar's weekdays."""
+    days = sorted(weekdays)
+    if len(days) == 7:
+        return "Every day"
+    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+        return f"{DAY_NAMES[days[0]]} to {DAY_NAMES[days[-1]]}"
+    return ", ".join(DAY_NAMES[d] for d in days)
 
 
 def target_table(policy: SupportPolicy) -> list[tuple[Severity, dict[Tier, str]]]:

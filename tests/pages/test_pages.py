@@ -95,3 +95,12 @@ def test_policies_and_contact_pages_render(client):
     assert "third-party" in client.get("/policies/").get_data(as_text=True).lower() or True
     assert client.get("/policies/").status_code == 200
     assert client.get("/contact/").status_code == 200
+
+
+def test_the_days_of_support_come_from_the_calendar():
+    from portal.offerings.service import describe_days
+
+    assert describe_days(frozenset(range(5))) == "Monday to Friday"
+    assert describe_days(frozenset(range(7))) == "Every day"
+    assert describe_days(frozenset({0, 2, 4})) == "Monday, Wednesday, Friday"
+    assert describe_days(frozenset({5, 6})) == "Saturday, Sunday"
