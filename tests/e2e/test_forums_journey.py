@@ -148,6 +148,29 @@ def test_voting_in_place_and_the_ideas_pages_are_accessible(page) -> None:  # no
     page.get_by_text("your idea is on the board").wait_for()
     assert_accessible(page)
 
+    page.get_by_role("link", name="Edit the idea").click()
+    page.get_by_label("Your idea").fill("Easier on the **eyes** at night.")
+    page.get_by_role("button", name="Preview").click()
+    page.locator("#idea-preview strong", has_text="eyes").wait_for()  # rendered in place
+    assert_accessible(page)
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_text("Your changes to the idea are saved").wait_for()
+    assert page.get_by_text(", edited").is_visible()
+
+
+def test_a_first_feature_request_topic_asks_for_the_terms(page) -> None:  # noqa: ANN001
+    ensure_categories()
+    make_user("asker@example.com", name="Avery Asker")
+    db.session.commit()
+    _log_in(page, "asker@example.com")
+    page.goto("/forums/feature-requests/new")
+    page.get_by_label("Title").fill("Scheduled snapshots")
+    page.get_by_label("Message").fill("Nightly, per VM.")
+    assert_accessible(page)
+    page.get_by_label("I accept these terms for my suggestions").check()
+    page.get_by_role("button", name="Post topic").click()
+    page.get_by_role("heading", name="Scheduled snapshots").wait_for()
+
 
 def test_staff_views_of_topics_and_ideas_are_accessible(page) -> None:  # noqa: ANN001
     ensure_categories()
