@@ -341,9 +341,21 @@ def _transition(number: str, action: Any) -> Any:
     response=CASE,
 )
 def close_case(number: str) -> Any:
-    return _transition(
-        number, lambda case, user: closure.close_case(case, user, reason=_reason(user))
-    )
+    return _transition(number, _close)
+
+
+def _close(case: Case, user: User) -> None:
+    """The customer confirms; support closes only saying how the customer agreed (the same
+    rule as PATCH status=closed)."""
+    if not entitlement.can_work_cases(user):
+        closure.close_case(case, user, reason=_reason(user))
+        return
+    data = request.get_json(silent=True) if request.is_json else None
+    reason = data.get("reason") if isinstance(data, dict) else None
+    try:
+        triage.set_status(case, "closed", user, reason)
+    except filing.CaseError as error:
+        _fail_case_error(error)
 
 
 @endpoint(
@@ -363,6 +375,4 @@ def _reason(user: User) -> str:
     reason = data.get("reason") if isinstance(data, dict) else None
     if isinstance(reason, str) and reason.strip():
         return reason.strip()[:500]
-    if entitlement.can_work_cases(user):
-        return "Closed by support with the customer's agreement."
     return "The customer closed the case."

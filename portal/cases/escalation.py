@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from portal.accounts import entitlement
 from portal.cases.timeline import case_url, notify_customer, record_event
 from portal.extensions import db
 from portal.mail.outbox import queue_mail
@@ -64,15 +65,20 @@ def escalate(
             actor=actor,
             case_link=case_url(case),
         )
+    by_support = actor is not None and entitlement.can_work_cases(actor)
+    if not by_support:
+        case.last_customer_update_at = now  # the customer asked: the case is not idle
+    details = (
+        "A support manager now follows this case and will agree an action plan with you. "
+        "You can read it on the case page as soon as it is written."
+    )
     notify_customer(
         case,
         "Your case has been escalated",
-        actor=None,
-        details=(
-            "A support manager now follows this case and will agree an action plan with you. "
-            "You can read it on the case page as soon as it is written."
-        ),
+        actor=None,  # the customer gets this confirmation even when they escalated
+        details=f"{reason}\n\n{details}" if by_support and reason else details,
         now=now,
+        from_support=by_support,
     )
     return True
 

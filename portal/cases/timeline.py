@@ -72,15 +72,20 @@ def notify_customer(
     details: str = "",
     template: str = "cases_activity",
     now: datetime | None = None,
+    from_support: bool | None = None,
     **context: Any,
 ) -> None:
     """Mail the case's contact about something they can see on the case page.
 
     Nothing is sent for what the contact did themselves: they saw it happen. A notice from
-    support (or from the portal on its behalf) restarts the seven-day auto-close clock,
-    whatever it was about: a reply, a status, a file, a new owner.
+    support restarts the seven-day auto-close clock, whatever it was about: a reply, a status,
+    a file, a new owner. `from_support` says whether it is one; by default it is when the
+    actor is support staff, or when there is no actor (the portal acting for support: a
+    release with the fix, the auto-close itself).
     """
-    if actor is None or entitlement.can_work_cases(actor):
+    if from_support is None:
+        from_support = actor is None or entitlement.can_work_cases(actor)
+    if from_support:
         case.last_support_notice_at = now or utcnow()
     if actor is not None and actor.id == case.contact_id:
         return

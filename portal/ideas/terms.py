@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.models import SuggestionTermsAcceptance
@@ -57,6 +58,14 @@ def accept_terms(user: Any, now: datetime | None = None) -> SuggestionTermsAccep
     acceptance = SuggestionTermsAcceptance(
         user_id=user.id, terms_version=TERMS_VERSION, accepted_at=now or utcnow()
     )
-    db.session.add(acceptance)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a double submit may have recorded it meanwhile
+            db.session.add(acceptance)
+    except IntegrityError:
+        return db.session.scalars(
+            select(SuggestionTermsAcceptance).where(
+                SuggestionTermsAcceptance.user_id == user.id,
+                SuggestionTermsAcceptance.terms_version == TERMS_VERSION,
+            )
+        ).one()
     return acceptance

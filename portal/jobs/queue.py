@@ -53,11 +53,13 @@ def enqueue(
 def retry_failed(kind: str | None = None) -> int:
     """Put jobs that ran out of attempts back in the queue, due now; returns how many.
 
+    Jobs that failed for another reason (no handler, a permanent error) stay failed.
+
     Commits. The handlers are idempotent (mail is never sent twice), so a retry is safe.
     """
     statement = (
         update(Job)
-        .where(Job.status == "failed")
+        .where(Job.status == "failed", Job.attempts >= Job.max_attempts)
         .values(status="pending", attempts=0, run_at=utcnow(), finished_at=None)
     )
     if kind:

@@ -6,6 +6,8 @@ A periodic task looks at open cases still waiting for support's first reply:
   its owner is mailed, or the support managers when nobody owns it yet;
 - when it is **breached**, its owner and the support managers are mailed.
 
+Cases waiting on the customer or on a bug fix raise no alert: the next move is not support's.
+
 Each alert goes once per case and level: `Case.sla_alert_level` holds the last one sent, a
 severity review that moves the due time sets it back to 0, and a conditional UPDATE lets
 only one of several workers send it.
@@ -30,18 +32,23 @@ from portal.policy import SlaStatus, sla_status
 
 NONE, AT_RISK, BREACHED = 0, 1, 2
 LEVELS = {SlaStatus.AT_RISK: AT_RISK, SlaStatus.BREACHED: BREACHED}
-FINISHED = [CaseStatus.CLOSED.value, CaseStatus.RESOLVED.value]
+# Support's move: a case waiting on the customer or on a bug fix is not support's to answer.
+SUPPORTS_MOVE = [
+    CaseStatus.NEW.value,
+    CaseStatus.ASSIGNED.value,
+    CaseStatus.WAITING_ON_SUPPORT.value,
+]
 
 
 def cases_to_watch() -> list[Case]:
-    """Open cases awaiting support's first reply whose breach alert has not gone yet."""
+    """Cases waiting on support's first reply whose breach alert has not gone yet."""
     return list(
         db.session.scalars(
             select(Case)
             .where(
                 Case.first_response_at.is_(None),
                 Case.response_due_at.is_not(None),
-                Case.status.not_in(FINISHED),
+                Case.status.in_(SUPPORTS_MOVE),
                 Case.sla_alert_level < BREACHED,
             )
             .options(joinedload(Case.owner), joinedload(Case.organisation))
@@ -50,11 +57,11 @@ def cases_to_watch() -> list[Case]:
     )
 
 
-def recipients(case: Case, level: int) -> list[User]:
+def recipients(case: Case, level: int, managers: list[User]) -> list[User]:
     """The owner for a case at risk (managers if unowned); owner and managers once breached."""
     people = [case.owner] if case.owner is not None and case.owner.active else []
     if level == BREACHED or not people:
-        people += [m for m in support_managers() if m not in people]
+        people += [m for m in managers if m not in people]
     return people
 
 
@@ -64,6 +71,7 @@ def send_sla_alerts(now: datetime) -> int:
     policy = current_policy()
     share = float(current_app.config.get("SLA_AT_RISK_SHARE", 0.25))
     sent = 0
+    managers: list[User] | None = None
     for case in cases_to_watch():
         target = policy.target_for(case.tier, case.severity)
         status = sla_status(case.response_due_at, now, target, policy.hours_for(case.tier), share)
@@ -77,7 +85,10 @@ def send_sla_alerts(now: datetime) -> int:
         ).rowcount
         if not won:
             continue  # another worker sent it
-        for person in recipients(case, level):
+        if managers is None:
+            managers = support_managers()
+        people = recipients(case, level, managers)
+        for person in people:
             queue_mail(
                 person.email,
                 "cases_sla_alert",
@@ -88,7 +99,7 @@ def send_sla_alerts(now: datetime) -> int:
                 target=target.describe(),
                 case_link=case_url(case),
             )
-        sent += 1
+        sent += 1 if people else 0
     return sent
 
 

@@ -121,7 +121,13 @@ def change_severity(
 
 
 def set_bug(case: Case, bug_id: object, actor: User, *, now: datetime | None = None) -> bool:
-    """Link the bug tracking number; an empty value removes the link."""
+    """Link the bug tracking number, or remove it with an empty value.
+
+    A linked case waits for the fix ("awaiting bug fix", reopened first if it was resolved):
+    it is never auto-closed, and the production release with the fix tells the customer.
+    Removing the link from a case waiting for the fix hands it back to support. A closed case
+    keeps its link as it was (409): reopen it first.
+    """
     check_may_act(case, actor)
     if bug_id is not None and not isinstance(bug_id, str):
         raise CaseError({"bug_id": "The bug tracking number must be text."})
@@ -130,23 +136,29 @@ def set_bug(case: Case, bug_id: object, actor: User, *, now: datetime | None = N
         raise CaseError({"bug_id": "Use the bug tracker's number, such as CA-12345."})
     if value == case.bug_id:
         return False
+    if case.is_closed:
+        raise CaseError({"bug_id": "This case is closed; reopen it to change its bug link."}, 409)
     now = now or utcnow()
+    previous = case.bug_id
     case.bug_id = value
     case.updated_at = now
     record_event(case, "bug", actor, {"bug_id": value}, now=now)
     if value is None:
+        details = f"The case is no longer linked to bug {previous}."
         if case.status == CaseStatus.AWAITING_BUG_FIX.value:
             change_status(case, CaseStatus.WAITING_ON_SUPPORT, actor, now=now)
+            details += " Support is working on it again; it no longer waits for a release."
         notify_customer(
             case,
             "Your case is no longer linked to a product bug",
             actor=actor,
-            details="Support is working on the case again; it no longer waits for a release.",
+            details=details,
             now=now,
         )
         return True
+    if case.status == CaseStatus.RESOLVED.value:
+        change_status(case, CaseStatus.WAITING_ON_SUPPORT, actor, now=now)
     if can_move(case, CaseStatus.AWAITING_BUG_FIX):
-        # The case now waits for the fix: never auto-closed, and told when a release ships it.
         change_status(case, CaseStatus.AWAITING_BUG_FIX, actor, now=now)
     notify_customer(
         case,
@@ -228,9 +240,9 @@ def set_status(
 def _close_with_agreement(case: Case, actor: User, reason: object, now: datetime | None) -> bool:
     """Support closes a case only with the customer's agreement, and says how it was given;
     the close is the customer's own (mail, survey invitation)."""
-    text = _reason(reason, True, "closing, such as how the customer agreed")
     if case.is_closed:
         return False
+    text = _reason(reason, True, "closing, such as how the customer agreed")
     try:
         close_case(case, actor, reason=text, now=now)
     except TransitionError as error:
@@ -270,6 +282,8 @@ def write_action_plan(
 def escalate_for_customer(case: Case, actor: User, reason: object) -> bool:
     """Escalate on the customer's behalf (they asked by phone, say); False if it already was."""
     check_may_act(case, actor)
+    if case.escalated:
+        return False
     if case.is_closed:
         raise CaseError("A closed case cannot be escalated; reopen it first.", status=409)
     return escalate(case, actor, reason=_reason(reason, True, "escalating"))
@@ -278,6 +292,8 @@ def escalate_for_customer(case: Case, actor: User, reason: object) -> bool:
 def end_escalation(case: Case, actor: User, reason: object) -> bool:
     if not entitlement.can_manage_escalations(actor):
         raise CaseError("Only support managers end escalations.", status=403)
+    if not case.escalated:
+        return False
     return deescalate(case, actor, reason=_reason(reason, True, "ending the escalation"))
 
 

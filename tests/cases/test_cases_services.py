@@ -291,3 +291,22 @@ def test_clearing_the_third_party_flag_tells_the_customer(gold_case, tse):
     assert "no longer thought to be in another vendor" in subjects[-1]
     assert gold_case.third_party is False and gold_case.third_party_vendor is None
     assert triage.set_third_party(gold_case, False, "Other", tse) is False
+
+
+def test_a_customer_escalating_does_not_start_the_seven_days(gold_case, gold_contact, tse):
+    now = TUESDAY_MORNING + timedelta(days=20)
+    _answered(gold_case, tse, 10, now)
+    escalation.escalate(gold_case, gold_contact, now=now - timedelta(days=9))
+    db.session.commit()
+    assert closure.auto_close(now) == 0 and gold_case.status == "waiting_on_customer"
+
+
+def test_bug_links_on_resolved_and_closed_cases(gold_case, gold_contact, tse):
+    triage.set_status(gold_case, "resolved", tse, "Patched")
+    triage.set_bug(gold_case, "XS-77", tse)
+    assert gold_case.status == "awaiting_bug_fix"
+    triage.set_bug(gold_case, "", tse)
+    closure.close_case(gold_case, gold_contact)
+    with pytest.raises(CaseError) as closed:
+        triage.set_bug(gold_case, "XS-78", tse)
+    assert closed.value.status == 409 and gold_case.bug_id is None

@@ -66,3 +66,22 @@ def test_jobs_run_refuses_a_now_without_utc_offset(app, runner):
 
     assert result.exit_code == 2
     assert "has no UTC offset" in result.output
+
+
+def test_jobs_retry_revives_only_jobs_that_ran_out_of_attempts(app, runner, now):
+    exhausted = enqueue("test.retry", {}, run_at=now, max_attempts=2)
+    exhausted.status, exhausted.attempts = "failed", 2
+    refused = enqueue("test.retry", {}, run_at=now)
+    refused.status, refused.attempts = "failed", 1  # a permanent error: retrying cannot help
+    other = enqueue("test.other", {}, run_at=now, max_attempts=1)
+    other.status, other.attempts = "failed", 1
+    db.session.commit()
+    result = runner.invoke(args=["jobs", "retry", "--kind", "test.retry"])
+    assert result.exit_code == 0 and "1 failed job queued again." in result.output
+    db.session.expire_all()
+    assert [db.session.get(Job, j.id).status for j in (exhausted, refused, other)] == [
+        "pending",
+        "failed",
+        "failed",
+    ]
+    assert db.session.get(Job, exhausted.id).attempts == 0

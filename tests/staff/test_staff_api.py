@@ -142,6 +142,15 @@ def test_staff_escalate_and_managers_end_it_through_the_api(client, case):
     assert ended.status_code == 200 and ended.get_json()["escalated"] is False
 
 
+def test_support_closing_through_the_close_endpoint_also_needs_the_reason(client, case):
+    manager = headers_for(client, "manager@example.com", Role.MANAGER)
+    url = "/api/v1/cases/00000200/close"
+    bare = client.post(url, headers=manager)
+    assert bare.status_code == 422 and db.session.get(Case, case.id).status == "new"
+    closed = client.post(url, headers=manager, json={"reason": "Agreed on the phone."})
+    assert closed.status_code == 200 and closed.get_json()["status"] == "closed"
+
+
 def test_internal_notes_never_reach_the_customer(client, case):
     tse = headers_for(client, "tse@example.com", Role.TSE)
     response = client.post(
