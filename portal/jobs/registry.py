@@ -30,6 +30,7 @@ Periodic = Callable[[datetime], int]
 
 _handlers: dict[str, Handler] = {}
 _periodics: dict[str, Periodic] = {}
+_frequent: set[str] = set()
 
 
 class PermanentJobError(Exception):
@@ -50,15 +51,19 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def periodic(name: str) -> Callable[[Periodic], Periodic]:
+def periodic(name: str, *, frequent: bool = False) -> Callable[[Periodic], Periodic]:
     """Register `fn(now) -> int` to run on every pass; it returns how many things it did.
 
     Several workers may run the same pass at once, so periodic work must be safe to
     repeat: select what is due and change it with conditional updates or enqueue jobs.
+    A `frequent` task also runs about every second between passes; it must be cheap when
+    there is nothing to do (the search index catching up with the change log is one).
     """
 
     def register(fn: Periodic) -> Periodic:
         _register(_periodics, name, fn, "periodic task")
+        if frequent:
+            _frequent.add(name)
         return fn
 
     return register
@@ -86,6 +91,11 @@ def periodic_tasks() -> list[tuple[str, Periodic]]:
     return list(_periodics.items())
 
 
+def frequent_tasks() -> list[tuple[str, Periodic]]:
+    """The periodic tasks that also run between passes."""
+    return [(name, fn) for name, fn in _periodics.items() if name in _frequent]
+
+
 def load_handler_modules() -> None:
     """Import every module in HANDLER_MODULES so that their registrations run."""
     for module in HANDLER_MODULES:
@@ -96,7 +106,7 @@ def load_handler_modules() -> None:
 def isolated_registry() -> Iterator[None]:
     """Restore the registrations on exit, so a test's handlers do not leak into others."""
     load_handler_modules()
-    handlers, periodics = dict(_handlers), dict(_periodics)
+    handlers, periodics, frequent = dict(_handlers), dict(_periodics), set(_frequent)
     try:
         yield
     finally:
@@ -104,3 +114,5 @@ def isolated_registry() -> Iterator[None]:
         _handlers.update(handlers)
         _periodics.clear()
         _periodics.update(periodics)
+        _frequent.clear()
+        _frequent.update(frequent)

@@ -11,6 +11,7 @@ import os
 import signal
 import socket
 import threading
+import time
 import traceback
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -24,7 +25,9 @@ from sqlalchemy import update
 from portal.extensions import db
 from portal.jobs.claims import claim_next, reclaim_stale
 from portal.jobs.registry import (
+    Periodic,
     PermanentJobError,
+    frequent_tasks,
     get_handler,
     load_handler_modules,
     periodic_tasks,
@@ -34,6 +37,7 @@ from portal.models.types import utcnow
 
 log = logging.getLogger(__name__)
 
+FREQUENT_SECONDS = 1.0
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
 MAX_ERROR_LENGTH = 4000
@@ -129,8 +133,18 @@ def run_pass(
     return report
 
 
-def _run_periodic_tasks(report: PassReport) -> None:
-    for name, task in periodic_tasks():
+def run_frequent_tasks(now: datetime | None = None) -> PassReport:
+    """The frequent periodic tasks alone, as the worker runs them between passes."""
+    report = PassReport(now=now or utcnow())
+    load_handler_modules()
+    _run_periodic_tasks(report, frequent_tasks())
+    return report
+
+
+def _run_periodic_tasks(
+    report: PassReport, tasks: list[tuple[str, Periodic]] | None = None
+) -> None:
+    for name, task in periodic_tasks() if tasks is None else tasks:
         try:
             with site_context():
                 count = task(report.now)
@@ -213,6 +227,28 @@ def _describe(exc: BaseException) -> str:
     return f"{summary}\n\n{trace}"[:MAX_ERROR_LENGTH]
 
 
+def _pause(seconds: float, stop: threading.Event, worker_id: str) -> None:
+    """Wait for the next pass, running the frequent tasks every `FREQUENT_SECONDS` meanwhile
+    (so a publish on another server is searchable here within about a second)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or stop.wait(min(remaining, FREQUENT_SECONDS)):
+            return
+        if time.monotonic() >= deadline:
+            return
+        try:
+            report = run_frequent_tasks()
+        except Exception:
+            db.session.rollback()
+            log.exception("worker %s: frequent tasks failed", worker_id)
+        else:
+            if report.periodic_errors:
+                log.info("worker %s: %s", worker_id, report.summary())
+        finally:
+            db.session.close()
+
+
 def worker(
     poll_seconds: float,
     worker_id: str | None = None,
@@ -246,7 +282,7 @@ def worker(
                 if report.jobs_run or report.periodic_did_work or report.periodic_errors:
                     log.info("worker %s: %s", worker_id, report.summary())
             db.session.close()  # hand the connection back to the pool while idle
-            stop.wait(poll_seconds)
+            _pause(poll_seconds, stop, worker_id)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

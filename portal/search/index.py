@@ -14,8 +14,8 @@ index, so it always describes that index: delete the folder and the mark goes wi
 
 Change-log ids come from a sequence. On PostgreSQL a transaction can commit a lower id after
 a higher one is already visible, so the mark only moves past changes older than
-`SETTLE_SECONDS`; younger ones are applied on every pass until they settle (applying a
-change twice is harmless: an upsert replaces the document).
+`SETTLE_SECONDS`. Younger changes already applied are listed beside the mark, so a later
+pass applies only what it has not seen, including a late-committed lower id.
 """
 
 from __future__ import annotations
@@ -93,17 +93,37 @@ def writer_lock(folder: Path, wait: float | None) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def read_mark(folder: Path) -> int:
+@dataclass
+class CatchUpState:
+    """How far this index has caught up: every change up to `mark`, plus the younger
+    (still settling) changes in `applied`, so none of them is applied twice."""
+
+    mark: int = 0
+    applied: frozenset[int] = frozenset()
+
+
+def read_state(folder: Path) -> CatchUpState:
     try:
-        return int(json.loads((folder / MARK_FILE).read_text())["mark"])
+        data = json.loads((folder / MARK_FILE).read_text())
+        mark = int(data["mark"])
+        applied = frozenset(int(i) for i in data.get("applied", ()) if int(i) > mark)
     except (OSError, ValueError, KeyError, TypeError):
-        return 0
+        return CatchUpState()
+    return CatchUpState(mark, applied)
+
+
+def read_mark(folder: Path) -> int:
+    return read_state(folder).mark
+
+
+def _write_state(folder: Path, state: CatchUpState) -> None:
+    temporary = folder / f"{MARK_FILE}.tmp"
+    temporary.write_text(json.dumps({"mark": state.mark, "applied": sorted(state.applied)}))
+    os.replace(temporary, folder / MARK_FILE)
 
 
 def _write_mark(folder: Path, mark: int) -> None:
-    temporary = folder / f"{MARK_FILE}.tmp"
-    temporary.write_text(json.dumps({"mark": mark}))
-    os.replace(temporary, folder / MARK_FILE)
+    _write_state(folder, CatchUpState(mark))
 
 
 def _open_or_create(folder: Path) -> Index:
@@ -121,42 +141,47 @@ def _load(source: Source, keys: list[str]) -> list[SearchDocument]:
 
 
 def catch_up(*, wait: float | None = 0.0, now: datetime | None = None) -> int:
-    """Apply change-log rows past this index's mark; returns how many rows were applied.
+    """Apply change-log rows this index has not applied yet; returns how many were applied.
 
     Returns 0 without waiting longer than `wait` seconds if another writer holds the lock.
+    Cheap when there is nothing new (one small query), so runners call it every second.
     """
     folder = index_dir()
     now = now or utcnow()
-    applied = 0
+    settle_before = now - timedelta(seconds=SETTLE_SECONDS)
+    applied_count = 0
     with writer_lock(folder, wait) as acquired:
         if not acquired:
             return 0
         registered = sources()
-        mark = read_mark(folder)
+        state = read_state(folder)
+        mark, applied = state.mark, set(state.applied)
+        settled, after = True, mark
         while True:
             rows = list(
                 db.session.scalars(
                     select(SearchChange)
-                    .where(SearchChange.id > mark)
+                    .where(SearchChange.id > after)
                     .order_by(SearchChange.id)
                     .limit(BATCH)
                 )
             )
             if not rows:
                 break
-            _apply(folder, rows, registered)
-            applied += len(rows)
-            settled = mark
-            for row in rows:
-                if row.created_at > now - timedelta(seconds=SETTLE_SECONDS):
-                    break
-                settled = row.id
-            if settled != mark:
-                _write_mark(folder, settled)
-            if settled != rows[-1].id:
-                break  # the rest are still settling; they are applied again next pass
-            mark = settled
-    return applied
+            fresh = [row for row in rows if row.id not in applied]
+            if fresh:
+                _apply(folder, fresh, registered)
+                applied.update(row.id for row in fresh)
+                applied_count += len(fresh)
+            for row in rows:  # the mark moves over changes old enough not to be overtaken
+                settled = settled and row.created_at <= settle_before
+                if settled:
+                    mark = row.id
+            after = rows[-1].id
+        new_state = CatchUpState(mark, frozenset(i for i in applied if i > mark))
+        if new_state != state:
+            _write_state(folder, new_state)
+    return applied_count
 
 
 def _apply(folder: Path, rows: list[SearchChange], registered: dict[str, Source]) -> None:

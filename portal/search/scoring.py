@@ -11,8 +11,8 @@ field lengths) a list at a time instead:
   deleted documents;
 - the contributions are summed per document in a dict, the longest list first
   (`dict(zip())` runs in C); the dict's size is the exact number of matching documents;
-- the top of the ranking is cut with `heapq.nlargest`, ties going to the lower document
-  number as in Whoosh.
+- the top of the ranking is cut with `heapq.nlargest`; equal scores are ordered by the
+  documents' ids ("article:slug"), so a rebuilt index ranks exactly as the old one did.
 
 Decoded lists live as long as the searcher (`Postings`), up to `MAX_CACHED_POSTINGS`, so the
 words that most questions share are read from disk once per index version.
@@ -28,8 +28,9 @@ import heapq
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from math import isclose
+from typing import Any
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
@@ -45,6 +46,7 @@ B = 0.75
 MAX_CACHED_POSTINGS = 2_000_000  # 12 bytes each: about 24 MB per open index at most
 ENTRY_OVERHEAD = 32  # each cached list also costs about as much as 32 postings
 MAX_CACHED_FILTERS = 64
+MAX_TIE_LOOKUPS = 200  # larger groups of equal scores fall back to index order
 MAX_CACHED_LENGTHS = 512  # (segment, field) length tables: one byte per document each
 
 Clause = tuple[str, str]  # (field, term)
@@ -60,6 +62,10 @@ class Postings:
         self._cached = 0
         self._norms: dict[str, list[float]] = {}
         self._filters: OrderedDict[Hashable, frozenset[int]] = OrderedDict()
+
+    def tie_key(self, docnum: int) -> str:
+        """A document's stable identity ("article:slug"), for ordering equal scores."""
+        return self.searcher.stored_fields(docnum).get("uid", "")
 
     def __len__(self) -> int:
         """How many clauses' lists are cached."""
@@ -204,14 +210,20 @@ def rank(
         scores = {d: s for d, s in scores.items() if d in allowed}
     if excluded is not None:
         scores.pop(excluded, None)
-    return len(scores), top(scores, limit)
+    return len(scores), top(scores, limit, postings.tie_key)
 
 
-def top(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
-    """The `limit` best (docnum, score) pairs, best first; equal scores by document number.
+def top(
+    scores: dict[int, float],
+    limit: int,
+    tie_key: Callable[[int], Any] | None = None,
+) -> list[tuple[int, float]]:
+    """The `limit` best (docnum, score) pairs, best first.
 
-    Scores summed in a different order can differ in the last bit, so "equal" is judged
-    with a relative tolerance.
+    Equal scores are ordered by `tie_key(docnum)` (a stable document key, so the order does
+    not depend on where documents happen to sit in the index; a rebuilt index ranks the
+    same), or by document number without one or for ties too large to look up. Scores summed
+    in a different order can differ in the last bit, so "equal" has a relative tolerance.
     """
     if limit <= 0 or not scores:
         return []
@@ -222,12 +234,21 @@ def top(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
     else:
         candidates = list(scores.items())
     candidates.sort(key=lambda item: -item[1])
+
+    def settle(group: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        if tie_key is None or len(group) == 1 or len(group) > MAX_TIE_LOOKUPS:
+            return sorted(group)
+        return sorted(group, key=lambda item: (tie_key(item[0]), item[0]))
+
     ordered: list[tuple[int, float]] = []
     group: list[tuple[int, float]] = []
     for item in candidates:
+        if len(ordered) >= limit:
+            break
         if group and not isclose(item[1], group[0][1], rel_tol=1e-9):
-            ordered.extend(sorted(group))
+            ordered.extend(settle(group))
             group = []
         group.append(item)
-    ordered.extend(sorted(group))
+    if len(ordered) < limit:
+        ordered.extend(settle(group))
     return ordered[:limit]

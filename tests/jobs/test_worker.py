@@ -47,3 +47,26 @@ def test_sigterm_lets_the_job_in_hand_finish_then_stops_the_worker(app):
     statuses = db.session.scalars(db.select(Job.status).order_by(Job.id)).all()
     assert statuses == ["done", "pending"]
     assert signal.getsignal(signal.SIGTERM) is previous
+
+
+def test_frequent_tasks_run_about_every_second_between_passes(app):
+    passes: list[datetime] = []
+    rounds: list[datetime] = []
+    stop = threading.Event()
+
+    @periodic("test.each_pass")
+    def each_pass(at: datetime) -> int:
+        passes.append(at)
+        return 0
+
+    @periodic("test.each_second", frequent=True)
+    def each_second(at: datetime) -> int:
+        rounds.append(at)
+        if len(rounds) == 4:
+            stop.set()
+        return 0
+
+    worker(poll_seconds=60, worker_id="test-worker", stop=stop, handle_signals=False)
+
+    assert len(passes) == 1  # one pass, then the pause until the next one
+    assert len(rounds) == 4  # once in that pass, then every second during the pause

@@ -128,3 +128,10 @@ def test_the_cache_keeps_no_unknown_words_and_stays_under_its_cap(corpus, app, m
         assert len(postings) > 0
     finally:
         searcher.close()
+
+
+def test_equal_scores_follow_a_stable_key_when_one_is_given():
+    scores = {9: 1.0, 3: 2.0, 7: 1.0, 1: 1.0}
+    names = {9: "article:a", 7: "article:c", 1: "article:b", 3: "article:z"}
+    assert top(scores, 3, names.__getitem__) == [(3, 2.0), (9, 1.0), (1, 1.0)]
+    assert top(scores, 2, names.__getitem__) == [(3, 2.0), (9, 1.0)]
