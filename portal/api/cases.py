@@ -347,15 +347,16 @@ def close_case(number: str) -> Any:
 def _close(case: Case, user: User) -> None:
     """The customer confirms; support closes only saying how the customer agreed (the same
     rule as PATCH status=closed)."""
-    if not entitlement.can_work_cases(user):
-        closure.close_case(case, user, reason=_reason(user))
-        return
     data = request.get_json(silent=True) if request.is_json else None
     reason = data.get("reason") if isinstance(data, dict) else None
-    try:
-        triage.set_status(case, "closed", user, reason)
-    except filing.CaseError as error:
-        _fail_case_error(error)
+    if entitlement.can_work_cases(user):
+        try:
+            triage.set_status(case, "closed", user, reason)
+        except filing.CaseError as error:
+            _fail_case_error(error)
+        return
+    given = reason.strip()[:500] if isinstance(reason, str) else ""
+    closure.close_case(case, user, reason=given or "The customer closed the case.")
 
 
 @endpoint(
@@ -368,11 +369,3 @@ def _close(case: Case, user: User) -> None:
 )
 def reopen_case(number: str) -> Any:
     return _transition(number, lambda case, user: closure.reopen_case(case, user))
-
-
-def _reason(user: User) -> str:
-    data = request.get_json(silent=True) if request.is_json else None
-    reason = data.get("reason") if isinstance(data, dict) else None
-    if isinstance(reason, str) and reason.strip():
-        return reason.strip()[:500]
-    return "The customer closed the case."
