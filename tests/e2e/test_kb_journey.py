@@ -31,6 +31,15 @@ def test_search_read_rate_then_write_and_publish(page, app):
     ).wait_for()
     page.wait_for_url(re.compile(r"/kb/\?q=iscsi"))
     assert_accessible(page)
+    page.get_by_label("Kind").select_option("doc")  # a filter narrows the results in place
+    page.wait_for_url(re.compile(r"/kb/\?q=iscsi.*type=doc"))
+    page.locator("#kb-results").get_by_role(
+        "link", name="Attaching an iSCSI storage repository"
+    ).wait_for(state="detached")
+    page.get_by_label("Kind").select_option("")
+    page.locator("#kb-results").get_by_role(
+        "link", name="Attaching an iSCSI storage repository"
+    ).wait_for()
     page.get_by_role("link", name="Attaching an iSCSI storage repository").click()
     page.get_by_role("heading", name="Attaching an iSCSI storage repository").wait_for()
     assert_accessible(page)
