@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
+
+from portal.domain_error import DomainError, code_for
 
 log = logging.getLogger(__name__)
 
@@ -45,24 +47,20 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
-def error_code_name(status: int) -> str:
-    return {
-        400: "bad_request",
-        401: "unauthorized",
-        403: "forbidden",
-        404: "not_found",
-        405: "method_not_allowed",
-        409: "conflict",
-        413: "too_large",
-        415: "unsupported_media_type",
-        422: "invalid",
-        429: "rate_limited",
-    }.get(status, "error")
+def json_error(
+    status: int, message: str, code: str | None = None, field: str | None = None
+) -> tuple[Response, int]:
+    """The API's one error shape: ``{"error": {"code", "message"[, "field"]}}``."""
+    error: dict[str, str] = {"code": code or code_for(status), "message": message}
+    if field:
+        error["field"] = field
+    return jsonify({"error": error}), status
 
 
-def json_error(status: int, message: str, code: str | None = None) -> tuple[Response, int]:
-    body = {"error": {"code": code or error_code_name(status), "message": message}}
-    return jsonify(body), status
+def error_page(status: int, message: str, title: str | None = None) -> tuple[str, int]:
+    """The browser's one error page."""
+    title = title or TITLES.get(status, "That could not be done")
+    return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
 def _message(error: HTTPException) -> str:
@@ -80,10 +78,25 @@ def handle_http_error(error: HTTPException) -> tuple[Response | str, int]:
     status = error.code or 500
     message = _message(error)
     if wants_json():
-        response, status = json_error(status, message)
-        return response, status
-    title = TITLES.get(status, error.name)
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+        return json_error(status, message)
+    return error_page(status, message, TITLES.get(status, error.name))
+
+
+def handle_domain_error(error: DomainError) -> tuple[Response | str, int]:
+    """A service refused the request: the same status and message in the API and the browser."""
+    if wants_json():
+        return json_error(error.status, error.api_message(), error.code, error.field)
+    return error_page(error.status, error.message)
+
+
+def conflict_response() -> Response:
+    """The answer when the commit itself is refused (two requests raced for one row)."""
+    message = (
+        "Someone else changed this at the same moment, so nothing of yours was saved. "
+        "Reload the page and try again."
+    )
+    body, status = json_error(409, message) if wants_json() else error_page(409, message)
+    return make_response(body, status)
 
 
 def handle_csrf_error(error: CSRFError) -> tuple[Response | str, int]:
@@ -93,9 +106,7 @@ def handle_csrf_error(error: CSRFError) -> tuple[Response | str, int]:
     )
     if wants_json():
         return json_error(400, message, "csrf_failed")
-    return render_template(
-        "errors/error.html", status=400, title="Please send that form again", message=message
-    ), 400
+    return error_page(400, message, "Please send that form again")
 
 
 def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
@@ -106,6 +117,7 @@ def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
 
 
 def register(app: Flask) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

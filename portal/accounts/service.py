@@ -10,6 +10,7 @@ from functools import cache
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import Agreement, ContactKind, ContactRole, Organisation, Role, User
 
@@ -25,14 +26,6 @@ COMMON_PASSWORDS = frozenset(
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class AccountError(ValueError):
-    """A rule about accounts was broken; the message is safe to show to the person."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -45,33 +38,31 @@ def time_zones() -> list[str]:
 def check_email(email: str) -> str:
     email = normalise_email(email)
     if not email or len(email) > 254 or not EMAIL_PATTERN.match(email):
-        raise AccountError("Enter a valid email address, like name@example.com.", "email")
+        raise DomainError("Enter a valid email address, like name@example.com.", "email")
     return email
 
 
 def check_password(password: str, email: str = "", name: str = "") -> None:
     """Refuse passwords that are short, common or built from the person's own details."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
+        raise DomainError(
             f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.", "password"
         )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise AccountError(
-            f"Passwords can be at most {MAX_PASSWORD_LENGTH} characters.", "password"
-        )
+        raise DomainError(f"Passwords can be at most {MAX_PASSWORD_LENGTH} characters.", "password")
     lowered = password.lower()
     if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4:
-        raise AccountError("That password is too easy to guess; choose another.", "password")
+        raise DomainError("That password is too easy to guess; choose another.", "password")
     local_part = normalise_email(email).split("@")[0]
     if (len(local_part) >= 4 and local_part in lowered) or (
         len(name.strip()) >= 4 and name.strip().lower() in lowered
     ):
-        raise AccountError("Your password must not contain your name or email.", "password")
+        raise DomainError("Your password must not contain your name or email.", "password")
 
 
 def check_time_zone(zone: str) -> str:
     if zone not in time_zones():
-        raise AccountError("Choose a time zone from the list.", "timezone")
+        raise DomainError("Choose a time zone from the list.", "timezone")
     return zone
 
 
@@ -95,12 +86,12 @@ def create_user(
     email = check_email(email)
     name = name.strip()
     if not name or len(name) > 120:
-        raise AccountError("Enter your name (at most 120 characters).", "name")
+        raise DomainError("Enter your name (at most 120 characters).", "name")
     if check_strength:
         check_password(password, email, name)
     check_time_zone(timezone)
     if find_user_by_email(email) is not None:
-        raise AccountError("An account with that email already exists.", "email")
+        raise DomainError("An account with that email already exists.", "email")
     user = User(
         email=email,
         name=name,
@@ -122,9 +113,9 @@ def find_organisation(name: str) -> Organisation | None:
 def create_organisation(name: str) -> Organisation:
     name = name.strip()
     if not name or len(name) > 200:
-        raise AccountError("An organisation needs a name of at most 200 characters.", "name")
+        raise DomainError("An organisation needs a name of at most 200 characters.", "name")
     if find_organisation(name) is not None:
-        raise AccountError(f"An organisation called {name!r} already exists.", "name")
+        raise DomainError(f"An organisation called {name!r} already exists.", "name")
     organisation = Organisation(name=name)
     db.session.add(organisation)
     db.session.flush()
@@ -136,9 +127,9 @@ def add_agreement(
 ) -> Agreement:
     tier = tier.strip().lower()
     if tier not in ("base", "gold"):
-        raise AccountError("The tier must be Base or Gold.", "tier")
+        raise DomainError("The tier must be Base or Gold.", "tier")
     if ends_on < starts_on:
-        raise AccountError("An agreement must end after it starts.", "ends_on")
+        raise DomainError("An agreement must end after it starts.", "ends_on")
     agreement = Agreement(
         organisation=organisation, tier=tier, starts_on=starts_on, ends_on=ends_on
     )
@@ -161,7 +152,7 @@ def grant_contact_role(user: User, organisation: Organisation, kind: ContactKind
 def update_profile(user: User, name: str, timezone: str) -> None:
     name = name.strip()
     if not name or len(name) > 120:
-        raise AccountError("Enter your name (at most 120 characters).", "name")
+        raise DomainError("Enter your name (at most 120 characters).", "name")
     user.name = name
     user.timezone = check_time_zone(timezone)
     db.session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, time
 
+from portal.domain_error import DomainError
 from portal.policy import BusinessHours, ResponseTarget, Severity, SupportPolicy, Tier
 
 TARGET_KIND_LABELS = {
@@ -12,12 +13,6 @@ TARGET_KIND_LABELS = {
     "business_days": "business days",
     "none": "no target",
 }
-
-
-class PolicyFormError(ValueError):
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
 
 
 def _time(value: str, label: str, errors: dict[str, str], key: str) -> time | None:
@@ -45,7 +40,7 @@ def _holidays(text: str, errors: dict[str, str], key: str) -> frozenset[date]:
 
 
 def policy_from_form(form: Mapping[str, str], current: SupportPolicy) -> SupportPolicy:
-    """Read hours, holidays and targets from the form; PolicyFormError lists every problem."""
+    """Read hours, holidays and targets from the form; DomainError lists every problem."""
     errors: dict[str, str] = {}
     hours: dict[Tier, BusinessHours] = {}
     for tier in Tier:
@@ -87,5 +82,5 @@ def policy_from_form(form: Mapping[str, str], current: SupportPolicy) -> Support
             except ValueError as error:
                 errors[key] = f"{tier.label} {severity}: {error}."
     if errors:
-        raise PolicyFormError(errors)
+        raise DomainError(errors)
     return SupportPolicy(hours=hours, targets=targets)

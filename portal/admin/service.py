@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts import service as accounts
-from portal.accounts.service import AccountError
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import ContactKind, ContactRole, Organisation, Partner, Role, User
 from portal.models.partners import PARTNER_KINDS, REGIONS
@@ -42,7 +42,7 @@ def parse_date(value: str, label: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError as error:
-        raise AccountError(f"{label}: enter a date like 2026-01-31.", label.lower()) from error
+        raise DomainError(f"{label}: enter a date like 2026-01-31.", label.lower()) from error
 
 
 def create_organisation_with_agreement(
@@ -58,15 +58,15 @@ def create_organisation_with_agreement(
 def add_contact(organisation: Organisation, email: str, kind: str) -> ContactRole:
     user = accounts.find_user_by_email(email)
     if user is None:
-        raise AccountError(f"No account uses {email.strip()!r}; create it first.", "email")
+        raise DomainError(f"No account uses {email.strip()!r}; create it first.", "email")
     if user.role != Role.CUSTOMER.value:
         if user.role != Role.EVALUATION.value:
-            raise AccountError("Staff accounts cannot be customer contacts.", "email")
+            raise DomainError("Staff accounts cannot be customer contacts.", "email")
         user.role = Role.CUSTOMER.value  # an evaluator becomes a customer when their org buys
     try:
         contact_kind = ContactKind(kind)
     except ValueError as error:
-        raise AccountError("Choose Support or License Administrator.", "kind") from error
+        raise DomainError("Choose Support or License Administrator.", "kind") from error
     return accounts.grant_contact_role(user, organisation, contact_kind)
 
 
@@ -99,11 +99,11 @@ def update_user(user: User, role: str, active: bool, acting: User) -> None:
     try:
         new_role = Role(role)
     except ValueError as error:
-        raise AccountError("Choose one of the listed roles.", "role") from error
+        raise DomainError("Choose one of the listed roles.", "role") from error
     if user.id == acting.id and (new_role is not Role.ADMIN or not active):
-        raise AccountError("You cannot remove your own administrator access.", "role")
+        raise DomainError("You cannot remove your own administrator access.", "role")
     if user.contact_roles and new_role is not Role.CUSTOMER:
-        raise AccountError(
+        raise DomainError(
             "Remove this person's contact roles before giving them a staff role.", "role"
         )
     user.role = new_role.value
@@ -114,19 +114,19 @@ def update_user(user: User, role: str, active: bool, acting: User) -> None:
 def save_partner(partner: Partner | None, form: Mapping[str, str]) -> Partner:
     name = form.get("name", "").strip()
     if not name or len(name) > 200:
-        raise AccountError("A partner needs a name of at most 200 characters.", "name")
+        raise DomainError("A partner needs a name of at most 200 characters.", "name")
     region = form.get("region", "")
     if region not in REGIONS:
-        raise AccountError("Choose a region.", "region")
+        raise DomainError("Choose a region.", "region")
     kind = form.get("kind", "")
     if kind not in PARTNER_KINDS:
-        raise AccountError("Choose reseller or solution provider.", "kind")
+        raise DomainError("Choose reseller or solution provider.", "kind")
     clash = db.session.scalar(select(Partner).where(func.lower(Partner.name) == name.lower()))
     if clash is not None and clash is not partner:
-        raise AccountError(f"A partner called {name!r} is already listed.", "name")
+        raise DomainError(f"A partner called {name!r} is already listed.", "name")
     website = form.get("website", "").strip()
     if website and not website.startswith(("https://", "http://")):
-        raise AccountError("The website must start with https:// or http://.", "website")
+        raise DomainError("The website must start with https:// or http://.", "website")
     partner = partner or Partner()
     partner.name = name
     partner.region = region

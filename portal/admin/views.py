@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
-from portal.accounts.service import AccountError
 from portal.admin import service
-from portal.admin.policy_form import TARGET_KIND_LABELS, PolicyFormError, policy_from_form
+from portal.admin.policy_form import TARGET_KIND_LABELS, policy_from_form
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import ContactKind, Partner, Role, User
 from portal.models.partners import PARTNER_KINDS, REGIONS
@@ -48,11 +48,9 @@ def organisations() -> Response | tuple[str, int]:
                 form.get("starts_on", ""),
                 form.get("ends_on", ""),
             )
-        except AccountError as error:
-            db.session.rollback()
+        except DomainError as error:
             errors[error.field or "name"] = str(error)
         else:
-            db.session.commit()
             flash(f"{organisation.name} is added.", "success")
             return redirect(url_for("admin.organisation", organisation_id=organisation.id))
     return render_template(
@@ -92,14 +90,11 @@ def organisation(organisation_id: int) -> Response | tuple[str, int]:
                 message = "The contact role is removed."
             else:
                 abort(400, "Unknown action.")
-        except AccountError as error:
-            db.session.rollback()
+        except DomainError as error:
             errors[error.field or action or "form"] = str(error)
         except LookupError:
-            db.session.rollback()
             abort(404)
         else:
-            db.session.commit()
             flash(message, "success")
             return redirect(url_for("admin.organisation", organisation_id=org.id))
     return render_template(
@@ -143,11 +138,9 @@ def user(user_id: int) -> Response | tuple[str, int]:
                 request.form.get("active") == "on",
                 current_user,
             )
-        except AccountError as error:
-            db.session.rollback()
+        except DomainError as error:
             errors[error.field or "role"] = str(error)
         else:
-            db.session.commit()
             flash(f"{person.email} is saved.", "success")
             return redirect(url_for("admin.user", user_id=person.id))
     return render_template(
@@ -163,11 +156,10 @@ def sla() -> Response | tuple[str, int]:
     if request.method == "POST":
         try:
             new_policy = policy_from_form(request.form, policy)
-        except PolicyFormError as error:
+        except DomainError as error:
             errors = error.errors
         else:
             save_policy(new_policy, current_user, request.form.get("note", ""))
-            db.session.commit()
             flash("The new SLA table is in force for cases filed from now on.", "success")
             return redirect(url_for("admin.sla"))
     return render_template(
@@ -190,16 +182,13 @@ def partners(partner_id: int | None = None) -> Response | tuple[str, int]:
     if request.method == "POST":
         if request.form.get("action") == "delete" and partner is not None:
             db.session.delete(partner)
-            db.session.commit()
             flash(f"{partner.name} is removed from the directory.", "success")
             return redirect(url_for("admin.partners"))
         try:
             saved = service.save_partner(partner, request.form)
-        except AccountError as error:
-            db.session.rollback()
+        except DomainError as error:
             errors[error.field or "name"] = str(error)
         else:
-            db.session.commit()
             flash(f"{saved.name} is saved.", "success")
             return redirect(url_for("admin.partners"))
     listing = db.session.query(Partner).order_by(Partner.region, Partner.name).all()

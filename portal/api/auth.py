@@ -8,12 +8,10 @@ from flask import current_app, jsonify, request
 
 from portal.accounts.service import normalise_email
 from portal.api import bp
-from portal.api.helpers import ApiError, api_error_response, fail, json_body, text_field
+from portal.api.helpers import fail, json_body, text_field
 from portal.api.spec import DATETIME, STRING, endpoint, obj
 from portal.auth import service
-from portal.extensions import db, limiter
-
-bp.register_error_handler(ApiError, api_error_response)
+from portal.extensions import limiter
 
 
 def _token_account_key() -> str:
@@ -51,5 +49,4 @@ def create_token() -> tuple[Any, int]:
     if user is None:
         fail(401, "That email and password do not match an account.", "invalid_credentials")
     token, record = service.issue_api_token(user)
-    db.session.commit()
     return jsonify({"token": token, "expires_at": record.expires_at.isoformat()}), 201

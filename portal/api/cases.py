@@ -12,9 +12,8 @@ from portal.api.helpers import fail, json_body, require_user
 from portal.api.spec import BOOLEAN, DATETIME, INTEGER, STRING, endpoint, list_of, nullable, obj
 from portal.cases import closure, conversation, filing, queries
 from portal.cases.attachments import save_attachment, uploaded_files
-from portal.cases.status import TransitionError
 from portal.cases.uploads import accept_uploads
-from portal.extensions import db
+from portal.domain_error import DomainError
 from portal.models import Attachment, Case, CaseMessage, Channel, User
 from portal.numbers import parse_page
 from portal.staff import triage
@@ -171,10 +170,7 @@ def _acting_case(user: User, number: str) -> Case:
     who may act on it (a TSE on cases they own or nobody owns; managers on any)."""
     case = _visible_case(user, number)
     if entitlement.can_work_cases(user):
-        try:
-            triage.check_may_act(case, user)
-        except filing.CaseError as error:
-            _fail_case_error(error)
+        triage.check_may_act(case, user)
     elif entitlement.agreement_lapsed_for(user, case):
         fail(403, entitlement.AGREEMENT_LAPSED, "agreement_expired")
     elif not entitlement.can_act_on_case_as_customer(user, case):
@@ -184,13 +180,6 @@ def _acting_case(user: User, number: str) -> Case:
             "forbidden",
         )
     return case
-
-
-def _fail_case_error(error: filing.CaseError) -> None:
-    db.session.rollback()
-    messages = [f"'{k}': {v}" if k else v for k, v in error.errors.items()]
-    code = {403: "forbidden", 409: "conflict", 413: "too_large"}.get(error.status, "invalid")
-    fail(error.status, " ".join(messages), code)
 
 
 @endpoint(
@@ -241,12 +230,8 @@ def create_case() -> Any:
     draft = filing.CaseDraft(
         **{name: data.get(name) for name in filing.CaseDraft.__annotations__ if name != "checked"}
     )
-    try:
-        organisation = _organisation(user, data.get("organisation"))
-        case = filing.file_case(user, organisation, draft, channel=Channel.API)
-    except filing.CaseError as error:
-        _fail_case_error(error)
-    db.session.commit()
+    organisation = _organisation(user, data.get("organisation"))
+    case = filing.file_case(user, organisation, draft, channel=Channel.API)
     return jsonify(case_json(case, user)), 201
 
 
@@ -255,11 +240,11 @@ def _organisation(user: User, wanted: Any) -> Any:
     if wanted is None:
         return filing.filing_organisation(user, None)
     if not isinstance(wanted, str | int) or isinstance(wanted, bool):
-        raise filing.CaseError({"organisation": "Give the organisation's name."})
+        raise DomainError({"organisation": "Give the organisation's name."})
     for organisation in organisations:
         if str(wanted).strip().lower() in (organisation.name.lower(), str(organisation.id)):
             return organisation
-    raise filing.CaseError({"organisation": "That is not one of your organisations."})
+    raise DomainError({"organisation": "That is not one of your organisations."})
 
 
 @endpoint(
@@ -284,11 +269,7 @@ def post_case_message(number: str) -> Any:
     user = require_user()
     case = _acting_case(user, number)
     data = json_body()
-    try:
-        message = conversation.post_message(case, user, data.get("body"))
-    except filing.CaseError as error:
-        _fail_case_error(error)
-    db.session.commit()
+    message = conversation.post_message(case, user, data.get("body"))
     return jsonify(message_json(message)), 201
 
 
@@ -307,28 +288,19 @@ def post_case_attachment(number: str) -> Any:
     user = require_user()
     case = _acting_case(user, number)
     accept_uploads(check_csrf=False)
-    try:
-        files = uploaded_files(request.files.getlist("file"))
-        if not files:
-            raise filing.CaseError({"file": "Send the file as multipart form data in 'file'."})
-        if case.is_closed:
-            raise filing.CaseError({"file": "Reopen the case before adding files."}, status=409)
-        saved = [save_attachment(case, upload, user) for upload in files]
-    except filing.CaseError as error:
-        _fail_case_error(error)
-    db.session.commit()
+    files = uploaded_files(request.files.getlist("file"))
+    if not files:
+        raise DomainError({"file": "Send the file as multipart form data in 'file'."})
+    if case.is_closed:
+        raise DomainError({"file": "Reopen the case before adding files."}, status=409)
+    saved = [save_attachment(case, upload, user) for upload in files]
     return jsonify(attachment_json(saved[0])), 201
 
 
 def _transition(number: str, action: Any) -> Any:
     user = require_user()
     case = _acting_case(user, number)
-    try:
-        action(case, user)
-    except TransitionError as error:
-        db.session.rollback()
-        fail(409, str(error), "conflict")
-    db.session.commit()
+    action(case, user)
     return jsonify(case_json(case, user))
 
 
@@ -350,10 +322,7 @@ def _close(case: Case, user: User) -> None:
     data = request.get_json(silent=True) if request.is_json else None
     reason = data.get("reason") if isinstance(data, dict) else None
     if entitlement.can_work_cases(user):
-        try:
-            triage.set_status(case, "closed", user, reason)
-        except filing.CaseError as error:
-            _fail_case_error(error)
+        triage.set_status(case, "closed", user, reason)
         return
     given = reason.strip()[:500] if isinstance(reason, str) else ""
     closure.close_case(case, user, reason=given or "The customer closed the case.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any, NoReturn
+from typing import Any
 
 from flask import current_app, jsonify, request, url_for
 
@@ -19,10 +19,10 @@ from portal.api.spec import (
     nullable,
     obj,
 )
-from portal.extensions import client_address, db, limiter
+from portal.extensions import client_address, limiter
 from portal.forums import service
-from portal.forums.service import ForumError
 from portal.search import apply_now
+from portal.transactions import after_commit
 
 CATEGORY = obj(
     ["slug", "name", "topics", "url"],
@@ -49,13 +49,6 @@ api_post_limit = limiter.limit(
     key_func=api_poster_key,
     error_message="You are posting faster than the forums allow. Wait a minute, then try again.",
 )
-
-
-def refuse(error: ForumError) -> NoReturn:
-    db.session.rollback()
-    codes = {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict"}
-    code = "terms_not_accepted" if error.field == "accept_terms" else None
-    fail(error.status, str(error), code or codes.get(error.status, "invalid"))
 
 
 @endpoint(
@@ -102,17 +95,13 @@ def forum_create_topic(slug: str) -> Any:
     if category is None:
         fail(404, f"There is no forum category '{slug[:80]}'.", "not_found")
     data = json_body()
-    try:
-        topic = service.create_topic(
-            category,
-            user,
-            data.get("title"),
-            data.get("body"),
-            accept_terms=data.get("accept_terms") is True,
-        )
-    except ForumError as error:
-        refuse(error)
-    db.session.commit()
+    topic = service.create_topic(
+        category,
+        user,
+        data.get("title"),
+        data.get("body"),
+        accept_terms=data.get("accept_terms") is True,
+    )
     return jsonify({"id": topic.id, "url": url_for("forums.topic", topic_id=topic.id)}), 201
 
 
@@ -138,11 +127,7 @@ def forum_reply(topic_id: int) -> Any:
     user = require_user()
     topic = _topic(topic_id, user)
     data = json_body()
-    try:
-        post = service.reply(topic, user, data.get("body"))
-    except ForumError as error:
-        refuse(error)
-    db.session.commit()
+    post = service.reply(topic, user, data.get("body"))
     url = url_for(
         "forums.topic",
         topic_id=topic.id,
@@ -177,12 +162,8 @@ def forum_mark_solution(topic_id: int) -> Any:
         post = service.find_post(post_id, user)
         if post is None:
             fail(404, f"There is no post {post_id}.", "not_found")
-    try:
-        service.mark_solved(topic, post, user)
-    except ForumError as error:
-        refuse(error)
-    db.session.commit()
-    apply_now()
+    service.mark_solved(topic, post, user)
+    after_commit(apply_now)
     return jsonify(
         {
             "id": topic.id,

@@ -5,24 +5,15 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from flask import abort, g, jsonify, request
-from werkzeug.exceptions import HTTPException
 
 from portal.auth.service import user_for_api_token
-from portal.errors import json_error
+from portal.domain_error import DomainError
 from portal.models import User
 
 
-class ApiError(HTTPException):
-    """An API error with our own code and message, answered as JSON by the error handler."""
-
-    def __init__(self, status: int, message: str, code: str | None = None) -> None:
-        super().__init__(description=message)
-        self.code = status
-        self.error_code = code
-
-
 def fail(status: int, message: str, code: str | None = None) -> NoReturn:
-    raise ApiError(status, message, code)
+    """Refuse the request; the one error handler answers it as JSON."""
+    raise DomainError(message, status=status, code=code)
 
 
 def bearer_user() -> User | None:
@@ -81,8 +72,4 @@ def created(payload: dict[str, Any]) -> tuple[Any, int]:
     return jsonify(payload), 201
 
 
-def api_error_response(error: ApiError) -> tuple[Any, int]:
-    return json_error(error.code or 400, error.description or "", error.error_code)
-
-
-__all__ = ["ApiError", "abort", "bearer_user", "fail", "json_body", "require_user", "text_field"]
+__all__ = ["abort", "bearer_user", "fail", "json_body", "require_user", "text_field"]

@@ -3,7 +3,7 @@ the status (product managers)."""
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 from flask import jsonify, request, url_for
 
@@ -11,9 +11,7 @@ from portal.api import bp
 from portal.api.forums import api_post_limit
 from portal.api.helpers import bearer_user, fail, json_body, require_user
 from portal.api.spec import BOOLEAN, DATETIME, INTEGER, STRING, endpoint, list_of, nullable, obj
-from portal.extensions import db
 from portal.ideas import service
-from portal.ideas.service import IdeaError
 from portal.models import Idea, IdeaStatus
 from portal.numbers import parse_page
 
@@ -55,13 +53,6 @@ def idea_json(idea: Idea, voted: bool | None = None) -> dict[str, Any]:
     if voted is not None:
         found["voted"] = voted
     return found
-
-
-def refuse(error: IdeaError) -> NoReturn:
-    db.session.rollback()
-    codes = {401: "unauthorized", 403: "forbidden", 409: "conflict", 413: "too_large"}
-    code = "terms_not_accepted" if error.field == "accept_terms" else None
-    fail(error.status, str(error), code or codes.get(error.status, "invalid"))
 
 
 def _idea(idea_id: int) -> Idea:
@@ -128,13 +119,9 @@ def idea_detail(idea_id: int) -> Any:
 def idea_create() -> Any:
     user = require_user()
     data = json_body()
-    try:
-        idea = service.create_idea(
-            user, data.get("title"), data.get("body"), accept=data.get("accept_terms") is True
-        )
-    except IdeaError as error:
-        refuse(error)
-    db.session.commit()
+    idea = service.create_idea(
+        user, data.get("title"), data.get("body"), accept=data.get("accept_terms") is True
+    )
     return jsonify(idea_json(idea)), 201
 
 
@@ -149,11 +136,7 @@ def idea_create() -> Any:
 def idea_vote(idea_id: int) -> Any:
     user = require_user()
     idea = _idea(idea_id)
-    try:
-        votes = service.cast_vote(idea, user)
-    except IdeaError as error:
-        refuse(error)
-    db.session.commit()
+    votes = service.cast_vote(idea, user)
     return jsonify({"id": idea.id, "votes": votes, "voted": True})
 
 
@@ -168,11 +151,7 @@ def idea_vote(idea_id: int) -> Any:
 def idea_unvote(idea_id: int) -> Any:
     user = require_user()
     idea = _idea(idea_id)
-    try:
-        votes = service.withdraw_vote(idea, user)
-    except IdeaError as error:
-        refuse(error)
-    db.session.commit()
+    votes = service.withdraw_vote(idea, user)
     return jsonify({"id": idea.id, "votes": votes, "voted": False})
 
 
@@ -193,14 +172,10 @@ def idea_update(idea_id: int) -> Any:
     data = json_body()
     if not {"status", "title", "body"} & set(data):
         fail(422, "Send 'status' (with 'note'), or 'title' and/or 'body' to change.", "invalid")
-    try:
-        if "title" in data or "body" in data:
-            service.edit_idea(idea, user, data.get("title"), data.get("body"))
-        if "status" in data:
-            service.set_status(
-                idea, user, data.get("status"), data.get("note", ""), data.get("release")
-            )
-    except IdeaError as error:
-        refuse(error)
-    db.session.commit()
+    if "title" in data or "body" in data:
+        service.edit_idea(idea, user, data.get("title"), data.get("body"))
+    if "status" in data:
+        service.set_status(
+            idea, user, data.get("status"), data.get("note", ""), data.get("release")
+        )
     return jsonify(idea_json(idea, service.has_voted(idea, user)))

@@ -11,12 +11,12 @@ from portal.accounts import entitlement
 from portal.api import bp
 from portal.api.helpers import bearer_user, fail, json_body, require_user
 from portal.api.spec import DATETIME, INTEGER, STRING, endpoint, nullable, obj
-from portal.extensions import db
 from portal.kb import service
 from portal.kb.views import SEARCH_TYPES
 from portal.markdown import render_markdown
 from portal.models import Article, User
 from portal.search.query import MAX_QUERY_CHARS
+from portal.transactions import after_commit
 
 STRINGS = {"type": "array", "items": STRING}
 HIT = obj(
@@ -171,15 +171,9 @@ def kb_article(slug: str) -> Any:
 
 
 def _save(article: Article | None, data: dict[str, Any], user: User) -> Article:
-    try:
-        saved, changed = service.save_article(article, data, user, note=str(data.get("note", "")))
-    except service.ArticleError as error:
-        db.session.rollback()
-        code = "conflict" if "already uses" in str(error) else "invalid"
-        fail(409 if code == "conflict" else 422, str(error), code)
-    db.session.commit()
+    saved, changed = service.save_article(article, data, user, note=str(data.get("note", "")))
     if changed:
-        search_engine.apply_now()
+        after_commit(search_engine.apply_now)
     return saved
 
 

@@ -10,7 +10,6 @@ from portal.accounts import entitlement
 from portal.api import bp
 from portal.api.helpers import bearer_user, fail, json_body, require_user
 from portal.api.spec import BOOLEAN, STRING, endpoint, list_of, obj
-from portal.extensions import db
 from portal.models import Release
 from portal.releases import service
 
@@ -81,11 +80,5 @@ def create_release() -> Any:
     data = json_body()
     if "fixes" in data and not isinstance(data["fixes"], list):
         fail(422, "'fixes' must be a list of bug tracking numbers.", "invalid")
-    try:
-        release = service.save_release(None, data, user)
-    except service.ReleaseError as error:
-        db.session.rollback()
-        status = 409 if "already recorded" in str(error) else 422
-        fail(status, str(error), "conflict" if status == 409 else "invalid")
-    db.session.commit()
+    release = service.save_release(None, data, user)
     return jsonify(release_json(release)), 201

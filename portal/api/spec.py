@@ -96,7 +96,7 @@ def endpoint(
     return decorate
 
 
-ERROR = obj(["error"], error=obj(["code", "message"], code=STRING, message=STRING))
+ERROR = obj(["error"], error=obj(["code", "message"], code=STRING, message=STRING, field=STRING))
 
 
 def _path(rule: str) -> str:

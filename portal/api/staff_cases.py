@@ -8,12 +8,10 @@ from flask import jsonify
 
 from portal.accounts import entitlement
 from portal.api import bp
-from portal.api.cases import CASE, MESSAGE, _fail_case_error, _visible_case, case_json, message_json
+from portal.api.cases import CASE, MESSAGE, _visible_case, case_json, message_json
 from portal.api.helpers import fail, json_body, require_user
 from portal.api.spec import BOOLEAN, DATETIME, STRING, endpoint, obj
 from portal.cases import conversation
-from portal.cases.filing import CaseError
-from portal.extensions import db
 from portal.models import User
 from portal.staff import triage
 
@@ -50,11 +48,7 @@ def patch_case(number: str) -> Any:
     data = json_body()
     if not data:
         fail(422, "Send at least one field to change.", "invalid")
-    try:
-        triage.apply_changes(case, data, user)
-    except CaseError as error:
-        _fail_case_error(error)
-    db.session.commit()
+    triage.apply_changes(case, data, user)
     return jsonify(case_json(case, user))
 
 
@@ -72,11 +66,7 @@ def post_case_note(number: str) -> Any:
     user = _staff()
     case = _visible_case(user, number)
     data = json_body()
-    try:
-        note = conversation.add_internal_note(case, user, data.get("body"))
-    except CaseError as error:
-        _fail_case_error(error)
-    db.session.commit()
+    note = conversation.add_internal_note(case, user, data.get("body"))
     return jsonify(message_json(note)), 201
 
 
@@ -93,9 +83,5 @@ def post_action_plan(number: str) -> Any:
     user = _staff()
     case = _visible_case(user, number)
     data = json_body()
-    try:
-        triage.write_action_plan(case, data.get("body"), data.get("due_at"), user)
-    except CaseError as error:
-        _fail_case_error(error)
-    db.session.commit()
+    triage.write_action_plan(case, data.get("body"), data.get("due_at"), user)
     return jsonify(case_json(case, user))

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from portal.accounts.service import find_user_by_email, set_password
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.mail.outbox import queue_mail
 from portal.models import ApiToken, User
@@ -20,10 +21,6 @@ from portal.models.types import utcnow
 
 # A hash to compare against when the email is unknown, so both answers take as long.
 _DUMMY_HASH = "scrypt:32768:8:1$abcdefghijklmnop$" + "0" * 128
-
-
-class InvalidResetLink(ValueError):
-    """The reset link was altered, has expired, or has been used already."""
 
 
 def load_session_user(session_id: str) -> User | None:
@@ -63,12 +60,12 @@ def user_for_reset_token(token: str) -> User:
     try:
         data = _reset_serializer().loads(token, max_age=max_age)
     except SignatureExpired as error:
-        raise InvalidResetLink("This reset link has expired; ask for a new one.") from error
+        raise DomainError("This reset link has expired; ask for a new one.", status=400) from error
     except BadSignature as error:
-        raise InvalidResetLink("This reset link is not valid; ask for a new one.") from error
+        raise DomainError("This reset link is not valid; ask for a new one.", status=400) from error
     user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
     if user is None or not hmac.compare_digest(user.password_hash[-16:], str(data.get("h"))):
-        raise InvalidResetLink("This reset link has been used already; ask for a new one.")
+        raise DomainError("This reset link has been used already; ask for a new one.", status=400)
     return user
 
 

@@ -28,7 +28,8 @@ from portal.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
-from portal.extensions import db, limiter
+from portal.domain_error import DomainError
+from portal.extensions import limiter
 from portal.surveys.service import pending_invitations
 
 bp = Blueprint("auth", __name__)
@@ -86,7 +87,6 @@ def login() -> Response | tuple[str, int] | str:
     if user is None:
         form.password.errors = ["That email and password do not match an account."]
         return render_template("auth/login.html", form=form), 401
-    db.session.commit()
     _start_session(user, bool(form.remember.data))
     flash(f"Welcome back, {user.name}.", "success")
     return redirect(safe_next(request.args.get("next")))
@@ -116,12 +116,10 @@ def register() -> Response | tuple[str, int] | str:
         user = accounts.create_user(
             form.email.data or "", form.name.data or "", form.password.data or ""
         )
-    except accounts.AccountError as error:
-        db.session.rollback()
+    except DomainError as error:
         getattr(form, error.field or "email").errors = [str(error)]
         status = 409 if "already exists" in str(error) else 400
         return render_template("auth/register.html", form=form), status
-    db.session.commit()
     _start_session(user, remember=False)
     flash(
         "Your evaluation account is ready. Search the knowledge base or ask the forums.", "success"
@@ -138,7 +136,6 @@ def reset_request() -> Response | tuple[str, int] | str:
     if not form.validate_on_submit():
         return render_template("auth/reset_request.html", form=form), 400
     service.request_password_reset(form.email.data or "")
-    db.session.commit()
     flash(
         "If an account uses that email, a reset link is on its way. It works for one hour.",
         "info",
@@ -150,7 +147,7 @@ def reset_request() -> Response | tuple[str, int] | str:
 def reset_password(token: str) -> Response | tuple[str, int] | str:
     try:
         service.user_for_reset_token(token)
-    except service.InvalidResetLink as error:
+    except DomainError as error:
         return render_template("auth/reset_invalid.html", message=str(error)), 400
     form = ResetPasswordForm()
     if request.method == "GET":
@@ -159,11 +156,9 @@ def reset_password(token: str) -> Response | tuple[str, int] | str:
         return render_template("auth/reset_password.html", form=form), 400
     try:
         user = service.reset_password(token, form.password.data or "")
-    except accounts.AccountError as error:
-        db.session.rollback()
+    except DomainError as error:
         form.password.errors = [str(error)]
         return render_template("auth/reset_password.html", form=form), 400
-    db.session.commit()
     _start_session(user, remember=False)
     flash("Your password is changed and you are logged in.", "success")
     return redirect(url_for("pages.home"))
@@ -198,11 +193,9 @@ def account() -> Response | tuple[str, int]:
         return _render_account(profile, password, 400)
     try:
         accounts.update_profile(current_user, profile.name.data or "", profile.timezone.data or "")
-    except accounts.AccountError as error:
-        db.session.rollback()
+    except DomainError as error:
         getattr(profile, error.field or "name").errors = [str(error)]
         return _render_account(profile, password, 400)
-    db.session.commit()
     flash("Your account is saved.", "success")
     return redirect(url_for("auth.account"))
 
@@ -220,11 +213,9 @@ def change_password() -> Response | tuple[str, int]:
         return _render_account(profile, password, 400)
     try:
         accounts.set_password(current_user, password.password.data or "")
-    except accounts.AccountError as error:
-        db.session.rollback()
+    except DomainError as error:
         password.password.errors = [str(error)]
         return _render_account(profile, password, 400)
-    db.session.commit()
     # The session id carries the password fingerprint; log in again under the new one.
     _start_session(current_user._get_current_object(), remember=False)
     flash("Your password is changed.", "success")

@@ -3,7 +3,7 @@
 Services (flush, never commit; the caller commits once):
 
 - ``filing``: ``file_case``, ``check_draft``, ``next_case_number``, ``filing_organisation``,
-  ``record_deflection``; errors are ``CaseError`` (``.errors`` by field, ``.status``).
+  ``record_deflection``; errors are ``DomainError`` (``.errors`` by field, ``.status``).
 - ``status``: ``TRANSITIONS`` (the one table), ``change_status``, ``allowed_next``, ``can_move``.
 - ``conversation``: ``post_message`` (customer or staff public), ``add_internal_note``.
 - ``escalation``: ``mentions_please_escalate``, ``escalate``, ``deescalate``.

@@ -19,8 +19,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from portal.accounts import entitlement
-from portal.cases.filing import CaseError
 from portal.cases.timeline import notify_customer, record_event
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import Attachment, Case, CaseMessage, User
 from portal.models.types import utcnow
@@ -30,17 +30,14 @@ MAX_FILES_PER_POST = 10
 MAX_DISPLAY_NAME = 255
 
 
-class AttachmentTooLarge(CaseError):
-    """A file was over the size limit (413); nothing of it was kept."""
-
-    def __init__(self, name: str, limit: int) -> None:
-        super().__init__(
-            {
-                "attachments": f"{name} is larger than the {human_size(limit)} limit for one "
-                "file. Nothing was saved: compress the file or split it, then send it again."
-            },
-            status=413,
-        )
+def too_large(name: str, limit: int) -> DomainError:
+    """A file over the size limit (413); nothing of it was kept."""
+    return DomainError(
+        f"{name} is larger than the {human_size(limit)} limit for one file. Nothing was saved: "
+        "compress the file or split it, then send it again.",
+        field="attachments",
+        status=413,
+    )
 
 
 def max_attachment_bytes() -> int:
@@ -103,11 +100,11 @@ def uploaded_files(files: list[FileStorage]) -> list[FileStorage]:
     """The non-empty files of a form field, refusing too many or oversized ones up front."""
     chosen = [f for f in files if f and f.filename]
     if len(chosen) > MAX_FILES_PER_POST:
-        raise CaseError({"attachments": f"Attach at most {MAX_FILES_PER_POST} files at a time."})
+        raise DomainError({"attachments": f"Attach at most {MAX_FILES_PER_POST} files at a time."})
     limit = max_attachment_bytes()
     for upload in chosen:
         if getattr(upload.stream, "too_large", False) or _size(upload) > limit:
-            raise AttachmentTooLarge(display_name(upload.filename), limit)
+            raise too_large(display_name(upload.filename), limit)
     return chosen
 
 
@@ -143,14 +140,14 @@ def save_attachment(
 
     The file is copied in chunks under UPLOAD_DIR/cases/<case id>/ with a random prefix and a
     secure_filename() name, so a client's name can never choose the path. Raises
-    AttachmentTooLarge (413). Flushes, never commits; on rollback the file is orphaned, never
-    shown.
+    DomainError (413) for a file over the limit. Flushes, never commits; on rollback the file is
+    orphaned, never shown.
     """
     now = now or utcnow()
     limit = max_attachment_bytes()
     original = display_name(upload.filename)
     if getattr(upload.stream, "too_large", False) or _size(upload) > limit:
-        raise AttachmentTooLarge(original, limit)
+        raise too_large(original, limit)
     safe = secure_filename(original) or "attachment"
     relative = Path("cases") / str(case.id) / f"{uuid.uuid4().hex}-{safe[-100:]}"
     target = storage_root() / relative
@@ -163,7 +160,7 @@ def save_attachment(
             if size > limit:
                 out.close()
                 target.unlink(missing_ok=True)
-                raise AttachmentTooLarge(original, limit)
+                raise too_large(original, limit)
             out.write(chunk)
     attachment = Attachment(
         case=case,

@@ -19,10 +19,9 @@ from portal.cases.attachments import (
 )
 from portal.cases.blueprint import bp
 from portal.cases.clock import response_clock
-from portal.cases.filing import CaseError
-from portal.cases.status import TransitionError
 from portal.cases.uploads import accept_uploads
-from portal.extensions import csrf, db
+from portal.domain_error import DomainError
+from portal.extensions import csrf
 from portal.htmx import is_htmx_request
 from portal.markdown import render_markdown
 from portal.models import Case, CaseStatus
@@ -102,15 +101,13 @@ def reply(number: str) -> Any:
     text = request.form.get("body", "")
     try:
         conversation.post_message(case, current_user, text)
-    except CaseError as error:
-        db.session.rollback()
+    except DomainError as error:
         body, status = _page(
             case, error.status, reply_text=text, reply_error=" ".join(error.errors.values())
         )
         response = Response(body, status, mimetype="text/html")
         response.headers["HX-Reswap-Errors"] = "true"
         return response
-    db.session.commit()
     if is_htmx_request():
         body, status = _page(case)
         return Response(body, status, mimetype="text/html")
@@ -127,15 +124,13 @@ def upload(number: str) -> Any:
     try:
         files = uploaded_files(request.files.getlist("attachments"))
         if not files:
-            raise CaseError({"attachments": "Choose at least one file to attach."})
+            raise DomainError({"attachments": "Choose at least one file to attach."})
         if case.is_closed:
-            raise CaseError({"attachments": "Reopen the case before adding files."}, status=409)
+            raise DomainError({"attachments": "Reopen the case before adding files."}, status=409)
         for item in files:
             save_attachment(case, item, current_user)
-    except CaseError as error:
-        db.session.rollback()
+    except DomainError as error:
         return _page(case, error.status, upload_error=" ".join(error.errors.values()))
-    db.session.commit()
     flash(f"{len(files)} file(s) attached.", "success")
     return redirect(url_for("cases.show", number=case.number, _anchor="attachments"))
 
@@ -170,10 +165,8 @@ def _act(number: str, action: Any, done: str) -> Any:
     case = _acting_case_or_404(number)
     try:
         action(case)
-    except (TransitionError, CaseError) as error:
-        db.session.rollback()
+    except DomainError as error:
         abort(409, str(error))
-    db.session.commit()
     flash(done, "success")
     return redirect(url_for("cases.show", number=case.number))
 
@@ -183,7 +176,7 @@ def _act(number: str, action: Any, done: str) -> Any:
 def escalate(number: str) -> Any:
     def act(case: Case) -> None:
         if case.is_closed:
-            raise CaseError("A closed case cannot be escalated; reopen it first.", status=409)
+            raise DomainError("A closed case cannot be escalated; reopen it first.", status=409)
         escalation.escalate(case, current_user, reason=request.form.get("reason", "").strip())
 
     return _act(number, act, "The case is escalated: support managers have been told.")

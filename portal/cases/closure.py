@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 
-from portal.cases.status import AUTO_CLOSABLE, TransitionError, can_move, change_status
+from portal.cases.status import AUTO_CLOSABLE, can_move, change_status
 from portal.cases.timeline import notify_customer, record_event
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.jobs import enqueue, periodic
 from portal.jobs.registry import get_handler, load_handler_modules
@@ -38,12 +39,12 @@ def close_case(
 ) -> None:
     """Close the case: the customer confirming resolution, or staff with their agreement.
 
-    Raises TransitionError if it is already closed. Tells the customer (unless they closed
+    Raises DomainError if it is already closed. Tells the customer (unless they closed
     it) and queues the survey invitation. Flushes, never commits.
     """
     now = now or utcnow()
     if case.is_closed:
-        raise TransitionError("This case is already closed.")
+        raise DomainError("This case is already closed.", status=409)
     change_status(case, CaseStatus.CLOSED, actor, reason=reason, now=now)
     notify_customer(
         case,
@@ -56,10 +57,10 @@ def close_case(
 
 
 def reopen_case(case: Case, actor: User, *, reason: str = "", now: datetime | None = None) -> None:
-    """Bring a resolved or closed case back to support; raises TransitionError otherwise."""
+    """Bring a resolved or closed case back to support; raises DomainError otherwise."""
     now = now or utcnow()
     if case.status not in (CaseStatus.CLOSED.value, CaseStatus.RESOLVED.value):
-        raise TransitionError("Only a resolved or closed case can be reopened.")
+        raise DomainError("Only a resolved or closed case can be reopened.", status=409)
     change_status(case, CaseStatus.WAITING_ON_SUPPORT, actor, reason=reason, now=now)
     record_event(case, "reopened", actor, {"reason": reason} if reason else {}, now=now)
     if actor.id == case.contact_id:

@@ -6,9 +6,10 @@ from datetime import datetime
 
 from portal.accounts import entitlement
 from portal.cases.escalation import escalate, mentions_please_escalate
-from portal.cases.filing import MAX_TEXT, CaseError
+from portal.cases.filing import MAX_TEXT
 from portal.cases.status import change_status
 from portal.cases.timeline import notify_customer, record_event
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.markdown import plain_text
 from portal.models import Case, CaseMessage, CaseStatus, User
@@ -30,12 +31,12 @@ AFTER_SUPPORT_REPLY = {
 
 def check_body(body: object) -> str:
     if not isinstance(body, str):
-        raise CaseError({"body": "The message must be text."})
+        raise DomainError({"body": "The message must be text."})
     body = body.strip()
     if not body:
-        raise CaseError({"body": "Write a message before sending."})
+        raise DomainError({"body": "Write a message before sending."})
     if len(body) > MAX_TEXT:
-        raise CaseError({"body": f"Keep a message under {MAX_TEXT:,} characters."})
+        raise DomainError({"body": f"Keep a message under {MAX_TEXT:,} characters."})
     return body
 
 
@@ -46,13 +47,13 @@ def post_message(
 
     Customer: records their update, hands the case back to support, escalates on "please
     escalate". Support: the first public reply stops the response clock (met or missed),
-    counts as a notice for the seven-day rule, and mails the customer. Raises CaseError
+    counts as a notice for the seven-day rule, and mails the customer. Raises DomainError
     (409) on a closed case: it must be reopened first.
     """
     now = now or utcnow()
     text = check_body(body)
     if case.is_closed:
-        raise CaseError({"body": "This case is closed. Reopen it to add a message."}, status=409)
+        raise DomainError({"body": "This case is closed. Reopen it to add a message."}, status=409)
     from_support = entitlement.can_work_cases(author)
     message = CaseMessage(
         case=case,
@@ -100,7 +101,7 @@ def add_internal_note(
 ) -> CaseMessage:
     """A note only staff see: never on a customer page, in customer mail or API answers."""
     if not entitlement.can_work_cases(author):
-        raise CaseError("Only support staff write internal notes.", status=403)
+        raise DomainError("Only support staff write internal notes.", status=403)
     now = now or utcnow()
     note = CaseMessage(
         case=case,

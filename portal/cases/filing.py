@@ -12,6 +12,7 @@ from sqlalchemy import text
 from portal.accounts import entitlement
 from portal.cases.escalation import escalate, mentions_please_escalate
 from portal.cases.timeline import case_url, record_event
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.mail.outbox import queue_mail
 from portal.models import Case, CaseStatus, Channel, Deflection, Organisation, User
@@ -23,22 +24,6 @@ FIRST_CASE_NUMBER = 100001
 MAX_SUBJECT = 200
 MAX_TEXT = 50_000
 MAX_VERSION = 40
-
-
-class CaseError(ValueError):
-    """Something a person sent cannot be accepted; `errors` maps field names to messages."""
-
-    def __init__(self, errors: dict[str, str] | str, status: int = 422) -> None:
-        self.errors = errors if isinstance(errors, dict) else {"": errors}
-        self.status = status
-        super().__init__(" ".join(self.errors.values()))
-
-
-class FilingRefused(CaseError):
-    """The person may not file for that organisation (403)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, status=403)
 
 
 @dataclass
@@ -124,19 +109,20 @@ def filing_organisation(contact: User, organisation_id: int | None) -> Organisat
     """The organisation to file for: the one chosen, or the contact's only one."""
     organisations = entitlement.filing_organisations(contact)
     if not organisations:
-        raise FilingRefused(
+        raise DomainError(
             "Your account cannot open support cases: that needs a current Base or Gold "
             "agreement and the Support Administrator role. The knowledge base and forums "
-            "are open to you."
+            "are open to you.",
+            status=403,
         )
     if organisation_id is None:
         if len(organisations) > 1:
-            raise CaseError({"organisation": "Choose the organisation this case is for."})
+            raise DomainError({"organisation": "Choose the organisation this case is for."})
         return organisations[0]
     for organisation in organisations:
         if organisation.id == organisation_id:
             return organisation
-    raise CaseError({"organisation": "Choose one of your organisations."})
+    raise DomainError({"organisation": "Choose one of your organisations."})
 
 
 def file_case(
@@ -151,18 +137,19 @@ def file_case(
     """Open a case for ``contact`` in ``organisation`` and queue its acknowledgement mail.
 
     ``filed_by`` is the staff member who logged a phone case; otherwise the contact filed it.
-    Raises CaseError (422) for bad fields and FilingRefused (403) when the contact may not
-    file for that organisation. Flushes, never commits.
+    Raises DomainError: 422 for bad fields, 403 when the contact may not file for that
+    organisation. Flushes, never commits.
     """
     now = now or utcnow()
     if organisation not in entitlement.filing_organisations(contact, now.date()):
-        raise FilingRefused(
+        raise DomainError(
             f"{contact.name} cannot open cases for {organisation.name}: that needs the Support "
-            "Administrator role and a current agreement."
+            "Administrator role and a current agreement.",
+            status=403,
         )
     errors = check_draft(draft)
     if errors:
-        raise CaseError(errors)
+        raise DomainError(errors)
     values = draft.checked
     agreement = entitlement.active_agreement(organisation, now.date())
     tier = Tier.parse(agreement.tier)

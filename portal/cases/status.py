@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from portal.cases.timeline import record_event
+from portal.domain_error import DomainError
 from portal.models import Case, CaseEvent, CaseStatus, User
 from portal.models.types import utcnow
 
@@ -56,10 +57,6 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
 AUTO_CLOSABLE = frozenset({S.WAITING_ON_CUSTOMER, S.RESOLVED})
 
 
-class TransitionError(ValueError):
-    """The table does not allow this move; the message names the allowed ones."""
-
-
 def allowed_next(status: CaseStatus | str) -> frozenset[CaseStatus]:
     return TRANSITIONS[CaseStatus(status)]
 
@@ -79,7 +76,7 @@ def change_status(
 ) -> CaseEvent | None:
     """Move ``case`` to ``to`` if the table allows it and record it; None if already there.
 
-    Raises TransitionError for a move the table forbids. Sets resolved_at / closed_at and
+    Raises DomainError for a move the table forbids. Sets resolved_at / closed_at and
     clears closed_at on reopening. Flushes, never commits.
     """
     now = now or utcnow()
@@ -89,9 +86,11 @@ def change_status(
         return None
     if target not in TRANSITIONS[current]:
         allowed = ", ".join(s.label.lower() for s in sorted(TRANSITIONS[current])) or "nothing"
-        raise TransitionError(
+        raise DomainError(
             f"A case that is {current.label.lower()} cannot become {target.label.lower()}; "
-            f"it can become: {allowed}."
+            f"it can become: {allowed}.",
+            field="status",
+            status=409,
         )
     case.status = target.value
     case.updated_at = now

@@ -23,7 +23,8 @@ from portal.cases.attachments import (
 from portal.cases.blueprint import bp
 from portal.cases.deflection import suggestions_for
 from portal.cases.uploads import accept_uploads
-from portal.extensions import csrf, db
+from portal.domain_error import DomainError
+from portal.extensions import csrf
 from portal.htmx import render
 from portal.models import CaseStatus
 from portal.numbers import parse_id, parse_page
@@ -83,11 +84,9 @@ def new() -> Response | str:
         case = filing.file_case(current_user, organisation, draft)
         for upload in files:
             save_attachment(case, upload, current_user)
-    except filing.CaseError as error:
-        db.session.rollback()
+    except DomainError as error:
         context = _form_context(draft, error.errors, chosen_organisation=organisation_id)
         return render_template("cases/new.html", **context), error.status  # type: ignore[return-value]
-    db.session.commit()
     flash(
         f"Case {case.number} is open. We have mailed you an acknowledgement; the response "
         "due time is shown below.",
@@ -126,7 +125,6 @@ def deflected() -> Response:
         request.form.get("query", ""),
         request.form.get("article_key", ""),
     )
-    db.session.commit()
     flash("Glad that helped. No case was opened; you can file one any time.", "success")
     target = request.form.get("next", "")
     if not target.startswith("/") or target.startswith("//"):

@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from portal.accounts import service as accounts
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import ContactKind, Role
 
@@ -61,7 +62,7 @@ def create_user(
                 _fail(f"No organisation called {org_name!r}; create it with 'flask orgs create'.")
             for kind in contact_roles or (ContactKind.SUPPORT_ADMIN.value,):
                 accounts.grant_contact_role(user, organisation, ContactKind(kind))
-    except accounts.AccountError as error:
+    except DomainError as error:
         _fail(str(error))
     db.session.commit()
     click.echo(f"Created {user.email} ({Role(role).label}).")
@@ -89,7 +90,7 @@ def create_org(name: str, tier: str, starts_on: date, ends_on: date) -> None:
     try:
         organisation = accounts.create_organisation(name)
         accounts.add_agreement(organisation, tier, starts_on.date(), ends_on.date())
-    except accounts.AccountError as error:
+    except DomainError as error:
         _fail(str(error))
     db.session.commit()
     click.echo(

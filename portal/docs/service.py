@@ -12,6 +12,7 @@ import frontmatter
 from flask import current_app
 from sqlalchemy import select
 
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import DocPage, User
 from portal.models.types import utcnow
@@ -20,12 +21,6 @@ from portal.search import record_change
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 MAX_BODY = 200_000
 DOCS_FOLDER = Path(__file__).resolve().parent.parent.parent / "docs_content"
-
-
-class DocError(ValueError):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass
@@ -85,12 +80,12 @@ def _text(data: Mapping[str, Any], name: str, limit: int, required: bool = True)
     if value is None:
         value = ""
     if not isinstance(value, str | int | float) or isinstance(value, bool):
-        raise DocError(f"'{name}' must be text.", name)
+        raise DomainError(f"'{name}' must be text.", name)
     value = str(value).strip()
     if required and not value:
-        raise DocError(f"Give the page a {name}.", name)
+        raise DomainError(f"Give the page a {name}.", name)
     if len(value) > limit:
-        raise DocError(f"The {name} can be at most {limit} characters.", name)
+        raise DomainError(f"The {name} can be at most {limit} characters.", name)
     return value
 
 
@@ -98,21 +93,21 @@ def save_page(page: DocPage | None, data: Mapping[str, Any], user: User | None) 
     """Create or update a page from checked values."""
     slug = _text(data, "slug", 120).lower()
     if not SLUG_PATTERN.match(slug):
-        raise DocError("The address may use lower-case letters, digits and dashes only.", "slug")
+        raise DomainError("The address may use lower-case letters, digits and dashes only.", "slug")
     clash = db.session.scalar(select(DocPage).where(DocPage.slug == slug))
     if clash is not None and clash is not page:
-        raise DocError(f"Another page already uses the address {slug!r}.", "slug")
+        raise DomainError(f"Another page already uses the address {slug!r}.", "slug")
     product = _text(data, "product", 80)
     if product not in current_app.config["VENDOR_PRODUCTS"]:
-        raise DocError(f"Unknown product {product[:80]!r}.", "product")
+        raise DomainError(f"Unknown product {product[:80]!r}.", "product")
     position = data.get("order", data.get("position", 1))
     try:
         position = int(position)
     except (TypeError, ValueError) as error:
-        raise DocError("The position must be a whole number.", "order") from error
+        raise DomainError("The position must be a whole number.", "order") from error
     body = data.get("body", "")
     if not isinstance(body, str) or len(body) > MAX_BODY:
-        raise DocError("The page text must be at most 200,000 characters.", "body")
+        raise DomainError("The page text must be at most 200,000 characters.", "body")
     page = page or DocPage()
     if page.slug and page.slug != slug:
         record_change("doc", page.slug, "delete")
@@ -145,7 +140,7 @@ def import_folder(folder: Path) -> tuple[int, int, list[str]]:
             existing = db.session.scalar(select(DocPage).where(DocPage.slug == data["slug"]))
             with db.session.begin_nested():
                 save_page(existing, data, None)
-        except (DocError, ValueError, OSError) as error:
+        except (DomainError, ValueError, OSError) as error:
             refused.append(f"{path.name}: {error}")
             continue
         except Exception as error:  # broken YAML raises the parser's own errors

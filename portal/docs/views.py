@@ -9,9 +9,10 @@ from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
 from portal.docs import service
-from portal.extensions import db
+from portal.domain_error import DomainError
 from portal.markdown import render_markdown
 from portal.search import apply_now
+from portal.transactions import after_commit
 
 bp = Blueprint("docs", __name__, url_prefix="/docs")
 
@@ -65,12 +66,10 @@ def edit(slug: str | None = None) -> Response | tuple[str, int]:
     if request.method == "POST":
         try:
             saved = service.save_page(doc, _form_data(), current_user)
-        except service.DocError as problem:
-            db.session.rollback()
+        except DomainError as problem:
             error = problem
         else:
-            db.session.commit()
-            apply_now()
+            after_commit(apply_now)
             flash(f"“{saved.title}” is saved.", "success")
             return redirect(url_for("docs.page", slug=saved.slug))
     return render_template(

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts import entitlement
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.forums import events
-from portal.forums.service import ForumError
 from portal.models import Category, Post, Report, Topic
 
 MAX_REASON = 2_000
@@ -19,15 +19,17 @@ TOPIC_ACTIONS = ("pin", "unpin", "lock", "unlock", "hide", "unhide")
 
 def _require_moderator(user: Any) -> None:
     if not entitlement.can_moderate(user):
-        raise ForumError("Only forum moderators can do that.", status=403)
+        raise DomainError("Only forum moderators can do that.", status=403)
 
 
 def _reason(reason: Any, required: bool = True) -> str:
     text = reason.strip() if isinstance(reason, str) else ""
     if required and not text:
-        raise ForumError("Give a reason; the author and other readers will see it.", field="reason")
+        raise DomainError(
+            "Give a reason; the author and other readers will see it.", field="reason"
+        )
     if len(text) > MAX_REASON:
-        raise ForumError(f"Keep the reason under {MAX_REASON} characters.", field="reason")
+        raise DomainError(f"Keep the reason under {MAX_REASON} characters.", field="reason")
     return text
 
 
@@ -35,7 +37,7 @@ def moderate_topic(topic: Topic, user: Any, action: str, reason: Any = "") -> To
     """Pin, unpin, lock, unlock, hide (a reason is required) or unhide a topic."""
     _require_moderator(user)
     if action not in TOPIC_ACTIONS:
-        raise ForumError(f"Unknown moderation action {action[:20]!r}.", status=400)
+        raise DomainError(f"Unknown moderation action {action[:20]!r}.", status=400)
     if action in ("pin", "unpin"):
         topic.pinned = action == "pin"
     elif action in ("lock", "unlock"):
@@ -69,7 +71,7 @@ def unhide_post(post: Post, user: Any) -> Post:
 def move_topic(topic: Topic, user: Any, category: Category | None) -> Topic:
     _require_moderator(user)
     if category is None:
-        raise ForumError("Choose the category to move the topic to.", field="category")
+        raise DomainError("Choose the category to move the topic to.", field="category")
     topic.category_id = category.id
     topic.category = category
     db.session.flush()
@@ -80,7 +82,7 @@ def move_topic(topic: Topic, user: Any, category: Category | None) -> Topic:
 def report_post(post: Post, reporter: Any, reason: Any) -> Report:
     """Anyone logged in can flag a post; moderators see open reports."""
     if not entitlement.can_post_in_forums(reporter):
-        raise ForumError("Log in to report a post.", status=401)
+        raise DomainError("Log in to report a post.", status=401)
     report = Report(post_id=post.id, reporter_id=reporter.id, reason=_reason(reason))
     db.session.add(report)
     db.session.flush()

@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.forums import moderation, service
-from portal.forums.service import ForumError
 from portal.models import Report
 
 bp = Blueprint("moderation", __name__)
@@ -41,11 +41,9 @@ def moderate_topic(topic_id: int) -> Response:
     action = request.form.get("action", "")
     try:
         moderation.moderate_topic(topic, current_user, action, request.form.get("reason"))
-    except ForumError as problem:
-        db.session.rollback()
+    except DomainError as problem:
         flash(str(problem), "error")
         return _back(topic_id)
-    db.session.commit()
     flash(ACTION_MESSAGES[action], "success")
     return _back(topic_id)
 
@@ -58,11 +56,9 @@ def move_topic(topic_id: int) -> Response:
     target = service.find_category(request.form.get("category", ""))
     try:
         moderation.move_topic(topic, current_user, target)
-    except ForumError as problem:
-        db.session.rollback()
+    except DomainError as problem:
         flash(str(problem), "error")
         return _back(topic_id)
-    db.session.commit()
     flash(f"The topic is now in {target.name}.", "success")
     return _back(topic_id)
 
@@ -77,11 +73,9 @@ def hide_post(post_id: int) -> Response:
             moderation.unhide_post(post, current_user)
         else:
             moderation.hide_post(post, current_user, request.form.get("reason"))
-    except ForumError as problem:
-        db.session.rollback()
+    except DomainError as problem:
         flash(str(problem), "error")
         return _back(post.topic_id)
-    db.session.commit()
     flash("The post is hidden." if post.hidden else "The post is visible again.", "success")
     return _back(post.topic_id)
 
@@ -94,11 +88,9 @@ def report_post(post_id: int) -> Response | tuple[str, int] | str:
     if request.method == "POST":
         try:
             moderation.report_post(post, current_user, request.form.get("reason"))
-        except ForumError as problem:
-            db.session.rollback()
+        except DomainError as problem:
             error = problem
         else:
-            db.session.commit()
             flash("Thank you: the moderators will look at that post.", "success")
             return _back(post.topic_id)
     return render_template("forums/report.html", post=post, error=error, form=request.form), (
@@ -119,6 +111,5 @@ def dismiss_report(report_id: int) -> Response:
     _require_moderator()
     report = db.session.get(Report, report_id) or abort(404)
     moderation.dismiss_report(report, current_user)
-    db.session.commit()
     flash("The report is closed.", "success")
     return redirect(url_for("forums.moderation.reports"))

@@ -14,6 +14,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts import entitlement
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.forums import events
 from portal.ideas import terms
@@ -27,15 +28,6 @@ TOPICS_PER_PAGE = 25
 POSTS_PER_PAGE = 20
 
 T = TypeVar("T")
-
-
-class ForumError(ValueError):
-    """A refused forum action; `status` is the HTTP status a view or the API answers with."""
-
-    def __init__(self, message: str, status: int = 422, field: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -188,11 +180,11 @@ def can_mark_solved(topic: Topic, user: Any) -> bool:
 
 
 def clean_body(body: Any) -> str:
-    """The post text, or a ForumError saying why it cannot be posted."""
+    """The post text, or a DomainError saying why it cannot be posted."""
     if not isinstance(body, str) or not body.strip():
-        raise ForumError("Write something before posting: the message is empty.", field="body")
+        raise DomainError("Write something before posting: the message is empty.", field="body")
     if len(body.encode("utf-8")) > MAX_BODY_BYTES:
-        raise ForumError(
+        raise DomainError(
             "That message is longer than the 100 KB a post may hold. Shorten it, or attach "
             "long logs to a support case instead.",
             status=413,
@@ -203,16 +195,16 @@ def clean_body(body: Any) -> str:
 
 def clean_title(title: Any) -> str:
     if not isinstance(title, str) or not title.strip():
-        raise ForumError("Give the topic a title.", field="title")
+        raise DomainError("Give the topic a title.", field="title")
     title = " ".join(title.split())
     if len(title) > MAX_TITLE:
-        raise ForumError(f"Keep the title under {MAX_TITLE} characters.", field="title")
+        raise DomainError(f"Keep the title under {MAX_TITLE} characters.", field="title")
     return title
 
 
 def _require_poster(user: Any) -> User:
     if not entitlement.can_post_in_forums(user):
-        raise ForumError("Log in to post in the forums.", status=401)
+        raise DomainError("Log in to post in the forums.", status=401)
     return user
 
 
@@ -228,9 +220,10 @@ def create_topic(
     title, body = clean_title(title), clean_body(body)
     if needs_suggestion_terms(category, author):
         if accept_terms is not True:
-            raise ForumError(
+            raise DomainError(
                 "Accept the terms on suggestions before posting your first suggestion.",
                 field="accept_terms",
+                code="terms_not_accepted",
             )
         terms.accept_terms(author)
     now = utcnow()
@@ -253,12 +246,12 @@ def reply(topic: Topic, author: Any, body: Any) -> Post:
     """Add a reply; a locked topic takes none. Watchers are told by mail."""
     _require_poster(author)
     if topic.locked:
-        raise ForumError(
+        raise DomainError(
             "This topic is locked, so it takes no new replies. Start a new topic instead.",
             status=409,
         )
     if topic.hidden and not entitlement.can_moderate(author):
-        raise ForumError("That topic is not available.", status=404)
+        raise DomainError("That topic is not available.", status=404)
     body = clean_body(body)
     now = utcnow()
     post = Post(topic_id=topic.id, author=author, body=body, created_at=now)
@@ -274,9 +267,9 @@ def reply(topic: Topic, author: Any, body: Any) -> Post:
 def edit_post(post: Post, editor: Any, body: Any) -> Post:
     """Authors change their own posts; the text before the edit is kept as a revision."""
     if not can_edit(post, editor):
-        raise ForumError("Only the author of a post can edit it.", status=403)
+        raise DomainError("Only the author of a post can edit it.", status=403)
     if post.topic.locked and not entitlement.can_moderate(editor):
-        raise ForumError("This topic is locked, so its posts can no longer change.", status=409)
+        raise DomainError("This topic is locked, so its posts can no longer change.", status=409)
     body = clean_body(body)
     if body == post.body:
         return post
@@ -291,15 +284,17 @@ def edit_post(post: Post, editor: Any, body: Any) -> Post:
 def mark_solved(topic: Topic, post: Post | None, user: Any) -> Topic:
     """Mark the reply that solved the topic (or clear it with None)."""
     if not can_mark_solved(topic, user):
-        raise ForumError("Only the person who asked, or support staff, can mark the answer.", 403)
+        raise DomainError(
+            "Only the person who asked, or support staff, can mark the answer.", status=403
+        )
     if post is not None:
         if post.topic_id != topic.id:
-            raise ForumError("That reply belongs to another topic.", field="post_id")
+            raise DomainError("That reply belongs to another topic.", field="post_id")
         if post.hidden:
-            raise ForumError("A hidden reply cannot be the answer.", status=409)
+            raise DomainError("A hidden reply cannot be the answer.", status=409)
         opener = first_post(topic)
         if opener is not None and opener.id == post.id:
-            raise ForumError("Choose a reply, not the question itself, as the answer.")
+            raise DomainError("Choose a reply, not the question itself, as the answer.")
     topic.solved_post_id = post.id if post is not None else None
     db.session.flush()
     events.topic_changed(topic)

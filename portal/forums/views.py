@@ -19,15 +19,16 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
+from portal.domain_error import DomainError
 from portal.extensions import client_address, csrf, db, limiter
 from portal.forums import service, watching
 from portal.forums.moderation_views import bp as moderation_bp
-from portal.forums.service import ForumError
 from portal.htmx import is_htmx_request, render
 from portal.ideas.terms import terms_paragraphs
 from portal.markdown import render_markdown
 from portal.models import Topic
 from portal.search import apply_now
+from portal.transactions import after_commit
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 bp.register_blueprint(moderation_bp)  # endpoints forums.moderation.*
@@ -102,11 +103,9 @@ def new_topic(slug: str) -> Response | tuple[str, int] | str:
                     request.form.get("body"),
                     accept_terms=request.form.get("accept_terms") == "yes",
                 )
-            except ForumError as problem:
-                db.session.rollback()
+            except DomainError as problem:
                 error = problem
             else:
-                db.session.commit()
                 flash("Your topic is posted. You will get mail when someone replies.", "success")
                 return redirect(url_for("forums.topic", topic_id=topic.id))
     return render_template(
@@ -162,8 +161,7 @@ def reply(topic_id: int) -> Response | tuple[str, int] | str:
         return render_template("forums/topic.html", **context)
     try:
         post = service.reply(found, current_user, body)
-    except ForumError as problem:
-        db.session.rollback()
+    except DomainError as problem:
         found = _topic_or_404(topic_id)
         context = topic_context(found, service.last_page(found), form=request.form, error=problem)
         if is_htmx_request():
@@ -173,7 +171,6 @@ def reply(topic_id: int) -> Response | tuple[str, int] | str:
             response.headers["HX-Reswap-Errors"] = "true"
             return response
         return render_template("forums/topic.html", **context), problem.status
-    db.session.commit()
     if is_htmx_request():
         return render_template("forums/_reply_created.html", **topic_context(found, 1, post=post))
     page = service.page_of_post(post)
@@ -206,14 +203,12 @@ def edit_post(post_id: int) -> Response | tuple[str, int] | str:
         else:
             try:
                 service.edit_post(post, current_user, request.form.get("body"))
-            except ForumError as problem:
-                db.session.rollback()
+            except DomainError as problem:
                 post = service.find_post(post_id, current_user) or abort(404)
                 error = problem
             else:
-                db.session.commit()
                 if post.topic.solved:
-                    apply_now()
+                    after_commit(apply_now)
                 flash("Your changes are saved; the earlier text is kept in the history.", "success")
                 page = service.page_of_post(post)
                 return redirect(
@@ -250,11 +245,9 @@ def mark_solved(topic_id: int) -> Response:
         abort(404)
     try:
         service.mark_solved(found, post, current_user)
-    except ForumError as problem:
-        db.session.rollback()
+    except DomainError as problem:
         abort(problem.status, str(problem))
-    db.session.commit()
-    apply_now()  # the answer is searchable at once, not at the next catch-up
+    after_commit(apply_now)  # the answer is searchable at once, not at the next catch-up
     flash("The answer is marked." if post else "The topic is no longer marked solved.", "success")
     page = service.page_of_post(post) if post else 1
     anchor = f"post-{post.id}" if post else None
@@ -269,7 +262,6 @@ def watch(topic_id: int) -> Response:
         watching.unwatch(found, current_user)
     else:
         watching.watch(found, current_user)
-    db.session.commit()
     if is_htmx_request():
         return render(
             "forums/topic.html",
@@ -296,6 +288,5 @@ def unsubscribe(token: str) -> str | tuple[str, int]:
     topic = watch_row.topic
     if request.method == "POST":
         db.session.delete(watch_row)
-        db.session.commit()
         return render_template("forums/unsubscribed.html", topic=topic, done=True)
     return render_template("forums/unsubscribed.html", topic=topic, done=False, token=token)

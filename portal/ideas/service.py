@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from portal.accounts import entitlement
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.forums.service import Page, clean_body, clean_title
 from portal.ideas.terms import accept_terms, has_accepted_terms
@@ -32,13 +33,6 @@ STATUS_ORDER = [
     IdeaStatus.SHIPPED,
     IdeaStatus.DECLINED,
 ]
-
-
-class IdeaError(ValueError):
-    def __init__(self, message: str, status: int = 422, field: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.field = field
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -91,15 +85,15 @@ def voted_ids(user: Any, ideas: list[Idea]) -> set[int]:
 def create_idea(author: Any, title: Any, body: Any, accept: bool = False) -> Idea:
     """Post an idea; a person's first one needs the suggestion terms accepted."""
     if not entitlement.can_post_in_forums(author):
-        raise IdeaError("Log in to suggest an idea.", status=401)
-    title = _checked(clean_title, title)
-    body = _checked(clean_body, body)
+        raise DomainError("Log in to suggest an idea.", status=401)
+    title = clean_title(title)
+    body = clean_body(body)
     if not has_accepted_terms(author):
         if accept is not True:
-            raise IdeaError(
+            raise DomainError(
                 "Accept the terms on suggestions before sending your first idea.",
-                status=422,
                 field="accept_terms",
+                code="terms_not_accepted",
             )
         accept_terms(author)
     idea = Idea(author=author, title=title, body=body, status=IdeaStatus.NEW.value)
@@ -114,22 +108,22 @@ def can_edit(idea: Idea, user: Any) -> bool:
     return edit_refusal(idea, user) is None
 
 
-def edit_refusal(idea: Idea, user: Any) -> IdeaError | None:
+def edit_refusal(idea: Idea, user: Any) -> DomainError | None:
     """Why this person may not edit the idea now, or None if they may."""
     if not getattr(user, "is_authenticated", False):
-        return IdeaError("Log in to edit your idea.", status=401)
+        return DomainError("Log in to edit your idea.", status=401)
     if entitlement.can_set_idea_status(user):
         return None
     if idea.author_id != user.id:
-        return IdeaError("Only the person who suggested this idea can edit it.", status=403)
+        return DomainError("Only the person who suggested this idea can edit it.", status=403)
     if idea.status != IdeaStatus.NEW.value:
-        return IdeaError(
+        return DomainError(
             "The product team has started on this idea, so its wording stays as voters saw "
             "it. Add to it in the forums instead.",
             status=409,
         )
     if _votes_from_others(idea):
-        return IdeaError(
+        return DomainError(
             "Others have voted for this idea as it reads now, so its wording stays as they "
             "saw it. Add to it in the forums instead.",
             status=409,
@@ -153,8 +147,8 @@ def edit_idea(idea: Idea, editor: Any, title: Any, body: Any) -> Idea:
     refusal = edit_refusal(idea, editor)
     if refusal is not None:
         raise refusal
-    new_title = idea.title if title is None else _checked(clean_title, title)
-    new_body = idea.body if body is None else _checked(clean_body, body)
+    new_title = idea.title if title is None else clean_title(title)
+    new_body = idea.body if body is None else clean_body(body)
     if (new_title, new_body) != (idea.title, idea.body):
         idea.title, idea.body = new_title, new_body
         idea.edited_at = utcnow()
@@ -162,20 +156,11 @@ def edit_idea(idea: Idea, editor: Any, title: Any, body: Any) -> Idea:
     return idea
 
 
-def _checked(clean: Any, value: Any) -> str:
-    try:
-        return clean(value)
-    except ValueError as error:  # ForumError: same rules, reported as an IdeaError
-        raise IdeaError(
-            str(error), getattr(error, "status", 422), getattr(error, "field", None)
-        ) from error
-
-
 def cast_vote(idea: Idea, user: Any) -> int:
     """Vote once; a second vote is refused (the unique constraint also settles races)."""
     if not entitlement.can_post_in_forums(user):
-        raise IdeaError("Log in to vote.", status=401)
-    already = IdeaError(
+        raise DomainError("Log in to vote.", status=401)
+    already = DomainError(
         "You have already voted for this idea; each person has one vote.", status=409
     )
     if has_voted(idea, user):
@@ -194,12 +179,12 @@ def cast_vote(idea: Idea, user: Any) -> int:
 def withdraw_vote(idea: Idea, user: Any) -> int:
     """Take a vote back; without a vote there is nothing to take back (409)."""
     if not entitlement.can_post_in_forums(user):
-        raise IdeaError("Log in to vote.", status=401)
+        raise DomainError("Log in to vote.", status=401)
     existing = db.session.scalar(
         select(IdeaVote).where(IdeaVote.idea_id == idea.id, IdeaVote.user_id == user.id)
     )
     if existing is None:
-        raise IdeaError("You have not voted for this idea.", status=409)
+        raise DomainError("You have not voted for this idea.", status=409)
     db.session.delete(existing)
     idea.vote_count = Idea.vote_count - 1
     db.session.flush()
@@ -221,19 +206,19 @@ def has_voted(idea: Idea, user: Any) -> bool:
 def set_status(idea: Idea, user: Any, status: Any, note: Any = "", release: Any = "") -> Idea:
     """A product manager moves the idea on, with a public note; every voter is mailed."""
     if not entitlement.can_set_idea_status(user):
-        raise IdeaError("Only product managers set the status of ideas.", status=403)
+        raise DomainError("Only product managers set the status of ideas.", status=403)
     try:
         new_status = IdeaStatus(status)
     except ValueError as error:
         allowed = ", ".join(s.value for s in IdeaStatus)
-        raise IdeaError(f"The status must be one of: {allowed}.", field="status") from error
+        raise DomainError(f"The status must be one of: {allowed}.", field="status") from error
     if note is None:
         note = ""
     if not isinstance(note, str) or len(note) > MAX_NOTE:
-        raise IdeaError(f"The note must be text under {MAX_NOTE} characters.", field="note")
+        raise DomainError(f"The note must be text under {MAX_NOTE} characters.", field="note")
     release = (release or "").strip() if isinstance(release, str) else ""
     if len(release) > 40:
-        raise IdeaError("Give the release as a short version such as 4.1.", field="release")
+        raise DomainError("Give the release as a short version such as 4.1.", field="release")
     # "Shipped" names its release when one is given (or was given before); the API's status
     # and note alone are enough, as CONTRACT.md shows.
     changed = new_status.value != idea.status

@@ -7,11 +7,11 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
-from portal.extensions import client_address, db, limiter
+from portal.domain_error import DomainError
+from portal.extensions import client_address, limiter
 from portal.forums.service import MAX_BODY_BYTES
 from portal.htmx import is_htmx_request, render
 from portal.ideas import service, tiers
-from portal.ideas.service import IdeaError
 from portal.ideas.terms import terms_paragraphs
 from portal.markdown import render_markdown
 from portal.models import Idea, IdeaStatus
@@ -75,11 +75,9 @@ def new() -> Response | tuple[str, int]:
                 request.form.get("body"),
                 accept=request.form.get("accept_terms") == "yes",
             )
-        except IdeaError as problem:
-            db.session.rollback()
+        except DomainError as problem:
             error = problem
         else:
-            db.session.commit()
             flash("Thank you: your idea is on the board. Others can now vote for it.", "success")
             return redirect(url_for("ideas.show", idea_id=idea.id))
     return render_template(
@@ -125,12 +123,10 @@ def edit(idea_id: int) -> Response | tuple[str, int]:
         else:
             try:
                 service.edit_idea(idea, current_user, form.get("title"), form.get("body"))
-            except IdeaError as problem:
-                db.session.rollback()
+            except DomainError as problem:
                 idea = _idea_or_404(idea_id)
                 error = problem
             else:
-                db.session.commit()
                 flash("Your changes to the idea are saved.", "success")
                 return redirect(url_for("ideas.show", idea_id=idea.id))
     form = request.form if request.method == "POST" else {"title": idea.title, "body": idea.body}
@@ -156,14 +152,11 @@ def vote(idea_id: int) -> Response:
             service.cast_vote(idea, current_user)
         else:
             service.withdraw_vote(idea, current_user)
-    except IdeaError as problem:
+    except DomainError as problem:
         # A second click in another tab: the vote already stands as asked, so just say so.
-        db.session.rollback()
         if problem.status != 409:
             abort(problem.status, str(problem))
         message = str(problem)
-    else:
-        db.session.commit()
     idea = _idea_or_404(idea_id)
     if is_htmx_request():
         return render(
@@ -199,8 +192,7 @@ def set_status(idea_id: int) -> Response | tuple[str, int]:
             request.form.get("note", ""),
             request.form.get("release", ""),
         )
-    except IdeaError as problem:
-        db.session.rollback()
+    except DomainError as problem:
         idea = _idea_or_404(idea_id)
         return render_template(
             "ideas/show.html",
@@ -214,6 +206,5 @@ def set_status(idea_id: int) -> Response | tuple[str, int]:
             error=problem,
             form=request.form,
         ), problem.status
-    db.session.commit()
     flash(f"The status is now “{idea.status_enum.label}”; voters will get an email.", "success")
     return redirect(url_for("ideas.show", idea_id=idea.id))

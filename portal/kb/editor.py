@@ -8,12 +8,13 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
-from portal.extensions import db
+from portal.domain_error import DomainError
 from portal.kb import service
 from portal.kb.blueprint import bp
 from portal.kb.diff import revision_diff
 from portal.markdown import render_markdown
 from portal.search import apply_now
+from portal.transactions import after_commit
 
 FORM_FIELDS = ("title", "slug", "product", "versions", "tags", "summary", "body")
 
@@ -48,13 +49,11 @@ def edit(slug: str | None = None) -> Response | tuple[str, int]:
             saved, changed = service.save_article(
                 article, data, current_user, note=request.form.get("note", "")
             )
-        except service.ArticleError as problem:
-            db.session.rollback()
+        except DomainError as problem:
             error = problem
         else:
-            db.session.commit()
             if changed:
-                apply_now()
+                after_commit(apply_now)
             state = "published" if saved.is_published else "saved as a draft"
             flash(f"“{saved.title}” is {state}." if changed else "Nothing had changed.", "success")
             return redirect(url_for("kb.article", slug=saved.slug))
@@ -83,8 +82,7 @@ def set_status(slug: str) -> Response:
     if status not in service.STATUSES:
         abort(400, "Choose draft or published.")
     service.set_status(article, status, current_user)
-    db.session.commit()
-    apply_now()
+    after_commit(apply_now)
     flash(
         f"“{article.title}” is {'published' if article.is_published else 'now a draft'}.", "success"
     )

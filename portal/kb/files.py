@@ -9,8 +9,9 @@ import frontmatter
 import yaml
 from sqlalchemy import select
 
+from portal.domain_error import DomainError
 from portal.extensions import db
-from portal.kb.service import ArticleError, find_article, save_article
+from portal.kb.service import find_article, save_article
 from portal.models import Article
 
 KB_FOLDER = Path(__file__).resolve().parent.parent.parent / "kb_articles"
@@ -31,20 +32,20 @@ class ImportReport:
 
 
 def read_file(path: Path) -> dict[str, object]:
-    """The file's front matter and body; raises ArticleError saying what is wrong with it."""
+    """The file's front matter and body; raises DomainError saying what is wrong with it."""
     try:
         post = frontmatter.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as error:
-        raise ArticleError("the file is not UTF-8 text") from error
+        raise DomainError("the file is not UTF-8 text") from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise ArticleError(f"the front matter is not valid YAML{where}") from error
+        raise DomainError(f"the front matter is not valid YAML{where}") from error
     if not isinstance(post.metadata, dict):
-        raise ArticleError("the front matter is not a set of fields")
+        raise DomainError("the front matter is not a set of fields")
     data: dict[str, object] = dict(post.metadata) | {"body": post.content}
     if not data.get("title"):
-        raise ArticleError("it has no title")
+        raise DomainError("it has no title")
     data.setdefault("slug", path.stem)
     return data
 
@@ -58,7 +59,7 @@ def import_folder(folder: Path, editor=None) -> ImportReport:  # noqa: ANN001 - 
             existing = find_article(str(data.get("slug") or "").lower(), include_drafts=True)
             with db.session.begin_nested():
                 _, changed = save_article(existing, data, editor, note=f"Imported from {path.name}")
-        except ArticleError as error:
+        except DomainError as error:
             report.refused.append((path.name, str(error)))
             continue
         except (OSError, ValueError) as error:
@@ -111,7 +112,7 @@ def seed_demo_articles() -> str:
                 continue
             with db.session.begin_nested():
                 save_article(None, data, None, note="Demo article")
-        except (ArticleError, OSError, ValueError):
+        except (DomainError, OSError, ValueError):
             refused += 1
             continue
         added += 1

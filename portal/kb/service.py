@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import Article, ArticleRating, ArticleRevision, ArticleStatus, User
 from portal.models.types import utcnow
@@ -22,14 +23,6 @@ DOC_TYPE = "article"
 STATUSES = tuple(s.value for s in ArticleStatus)
 # Addresses the KB's own pages use (/kb/new, /kb/manage, /kb/preview).
 RESERVED_SLUGS = frozenset({"new", "manage", "preview"})
-
-
-class ArticleError(ValueError):
-    """Bad article data, with the form field it concerns."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def slugify(text: str) -> str:
@@ -56,12 +49,12 @@ def _text(data: Mapping[str, Any], name: str, limit: int, *, required: bool = Fa
     if value is None:
         value = ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ArticleError(f"The {name} must be text.", name)
+        raise DomainError(f"The {name} must be text.", name)
     value = " ".join(str(value).split())
     if required and not value:
-        raise ArticleError(f"Give the article a {name}.", name)
+        raise DomainError(f"Give the article a {name}.", name)
     if len(value) > limit:
-        raise ArticleError(f"The {name} can be at most {limit} characters.", name)
+        raise DomainError(f"The {name} can be at most {limit} characters.", name)
     return value
 
 
@@ -71,19 +64,19 @@ def _list(data: Mapping[str, Any], name: str, *, lower: bool = False) -> list[st
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         value = str(value).split(",")
     if not isinstance(value, list | tuple):
-        raise ArticleError(f"The {name} must be a list.", name)
+        raise DomainError(f"The {name} must be a list.", name)
     items: list[str] = []
     for item in value:
         if isinstance(item, bool) or not isinstance(item, str | int | float):
-            raise ArticleError(f"Each of the {name} must be text.", name)
+            raise DomainError(f"Each of the {name} must be text.", name)
         text = " ".join(str(item).split())
         text = text.lower() if lower else text
         if len(text) > 60:
-            raise ArticleError(f"Each of the {name} can be at most 60 characters.", name)
+            raise DomainError(f"Each of the {name} can be at most 60 characters.", name)
         if text and text not in items:
             items.append(text)
     if len(items) > MAX_LIST_ITEMS:
-        raise ArticleError(f"List at most {MAX_LIST_ITEMS} {name}.", name)
+        raise DomainError(f"List at most {MAX_LIST_ITEMS} {name}.", name)
     return items
 
 
@@ -92,23 +85,21 @@ def clean_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     title = _text(data, "title", 200, required=True)
     slug = _text(data, "slug", 120).lower() or slugify(title)
     if not SLUG_PATTERN.match(slug):
-        raise ArticleError(
-            "The address may use lower-case letters, digits and dashes only.", "slug"
-        )
+        raise DomainError("The address may use lower-case letters, digits and dashes only.", "slug")
     if slug in RESERVED_SLUGS:
-        raise ArticleError(f"The address {slug!r} is reserved; choose another.", "slug")
+        raise DomainError(f"The address {slug!r} is reserved; choose another.", "slug")
     product = _text(data, "product", 80)
     if product and product not in current_app.config["VENDOR_PRODUCTS"]:
-        raise ArticleError(f"Unknown product {product!r}.", "product")
+        raise DomainError(f"Unknown product {product!r}.", "product")
     status = _text(data, "status", 20).lower() or ArticleStatus.PUBLISHED.value
     if status not in STATUSES:
-        raise ArticleError("The status must be draft or published.", "status")
+        raise DomainError("The status must be draft or published.", "status")
     body = data.get("body")
     body = "" if body is None else body
     if not isinstance(body, str):
-        raise ArticleError("The article text must be text.", "body")
+        raise DomainError("The article text must be text.", "body")
     if len(body) > MAX_BODY:
-        raise ArticleError(f"The article text can be at most {MAX_BODY:,} characters.", "body")
+        raise DomainError(f"The article text can be at most {MAX_BODY:,} characters.", "body")
     return {
         "slug": slug,
         "title": title,
@@ -131,7 +122,9 @@ def save_article(
     fields = clean_fields(data)
     clash = db.session.scalar(select(Article).where(Article.slug == fields["slug"]))
     if clash is not None and clash is not article:
-        raise ArticleError(f"Another article already uses the address {fields['slug']!r}.", "slug")
+        raise DomainError(
+            f"Another article already uses the address {fields['slug']!r}.", "slug", status=409
+        )
     if article is not None and all(getattr(article, f) == fields[f] for f in FIELDS):
         return article, False
     now = utcnow()

@@ -18,7 +18,6 @@ from werkzeug.wrappers import Response
 
 from portal import search as search_engine
 from portal.accounts import entitlement
-from portal.extensions import db
 from portal.htmx import is_htmx_request, render
 from portal.kb import service
 from portal.kb.blueprint import bp
@@ -122,7 +121,6 @@ def rate(slug: str) -> Response:
     if answer not in ("yes", "no"):
         abort(400, "Answer yes or no.")
     service.rate(found, voter_key(create=True), answer == "yes")
-    db.session.commit()
     if is_htmx_request():
         return render("kb/_rating.html", "kb/_rating.html", **_rating_context(found))
     return redirect(url_for("kb.article", slug=slug, _anchor="rating"))

@@ -11,16 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts import entitlement
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.mail.outbox import queue_mail
 from portal.models import Agreement, ContactKind, LicenseKey, Organisation, RenewalRequest, User
 
 RENEWAL_WINDOW = timedelta(days=60)
 MAX_NOTE = 2000
-
-
-class LicenseError(ValueError):
-    """A renewal request could not be accepted; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +85,7 @@ def request_renewal(user: User, organisation_id: int, note: str) -> RenewalReque
         raise LookupError("No such organisation among yours.")
     note = note.strip()
     if len(note) > MAX_NOTE:
-        raise LicenseError(f"Keep the note under {MAX_NOTE} characters.")
+        raise DomainError(f"Keep the note under {MAX_NOTE} characters.")
     request = RenewalRequest(organisation=organisation, requested_by=user, note=note)
     db.session.add(request)
     db.session.flush()

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
-from portal.extensions import db
+from portal.domain_error import DomainError
 from portal.licenses import service
 
 bp = Blueprint("licenses", __name__)
@@ -32,13 +32,11 @@ def renew(organisation_id: int) -> Response | tuple[str, int]:
         service.request_renewal(current_user, organisation_id, request.form.get("note", ""))
     except LookupError:
         abort(404)
-    except service.LicenseError as error:
-        db.session.rollback()
+    except DomainError as error:
         flash(str(error), "error")
         overview = service.license_overview(current_user)
         return render_template(
             "licenses/index.html", overview=overview, note=request.form.get("note", "")
         ), 400
-    db.session.commit()
     flash("Your renewal request is on its way to our sales team; they will contact you.", "success")
     return redirect(url_for("licenses.index"))

@@ -15,6 +15,7 @@ from blinker import Namespace
 from flask import current_app
 from sqlalchemy import select
 
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import Release, ReleaseKind, User
 from portal.models.types import utcnow
@@ -28,28 +29,22 @@ BUG_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_.#]{0,39}$")
 MAX_NOTES = 100_000
 
 
-class ReleaseError(ValueError):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
 def parse_fixes(value: str | Iterable[Any]) -> list[str]:
     """Bug tracking numbers from a list or from text separated by commas, spaces or lines."""
     items = re.split(r"[\s,;]+", value) if isinstance(value, str) else list(value)
     fixes: list[str] = []
     for item in items:
         if not isinstance(item, str | int) or isinstance(item, bool):
-            raise ReleaseError("Bug numbers must be text or numbers.", "fixes")
+            raise DomainError("Bug numbers must be text or numbers.", "fixes")
         bug = str(item).strip()
         if not bug:
             continue
         if not BUG_PATTERN.match(bug):
-            raise ReleaseError(f"{bug[:40]!r} is not a bug tracking number.", "fixes")
+            raise DomainError(f"{bug[:40]!r} is not a bug tracking number.", "fixes")
         if bug not in fixes:
             fixes.append(bug)
     if len(fixes) > 500:
-        raise ReleaseError("A release can list at most 500 bugs.", "fixes")
+        raise DomainError("A release can list at most 500 bugs.", "fixes")
     return fixes
 
 
@@ -71,30 +66,30 @@ def save_release(release: Release | None, data: Mapping[str, Any], user: User | 
     the signal tells whoever waits for its fixes."""
     product = str(data.get("product") or current_app.config["VENDOR_PRODUCTS"][0]).strip()
     if product not in current_app.config["VENDOR_PRODUCTS"]:
-        raise ReleaseError(f"Unknown product {product[:80]!r}.", "product")
+        raise DomainError(f"Unknown product {product[:80]!r}.", "product")
     version = str(data.get("version") or "").strip()
     if not VERSION_PATTERN.match(version):
-        raise ReleaseError(
+        raise DomainError(
             "Give a version such as 4.1.2 (letters, digits, dots, dashes).", "version"
         )
     try:
         kind = ReleaseKind(str(data.get("kind") or "").strip().lower().replace("patch", "hotfix"))
     except ValueError as error:
-        raise ReleaseError("The kind must be hotfix, minor or major.", "kind") from error
+        raise DomainError("The kind must be hotfix, minor or major.", "kind") from error
     notes = data.get("notes") or ""
     if not isinstance(notes, str) or len(notes) > MAX_NOTES:
-        raise ReleaseError("Release notes must be text of at most 100,000 characters.", "notes")
+        raise DomainError("Release notes must be text of at most 100,000 characters.", "notes")
     production = data.get("production", False)
     if not isinstance(production, bool):
-        raise ReleaseError("'production' must be true or false.", "production")
+        raise DomainError("'production' must be true or false.", "production")
     released_on = data.get("released_on") or date.today().isoformat()
     try:
         released = date.fromisoformat(str(released_on))
     except ValueError as error:
-        raise ReleaseError("The release date must look like 2026-11-25.", "released_on") from error
+        raise DomainError("The release date must look like 2026-11-25.", "released_on") from error
     clash = find_release(product, version)
     if clash is not None and clash is not release:
-        raise ReleaseError(f"{product} {version} is already recorded.", "version")
+        raise DomainError(f"{product} {version} is already recorded.", "version", status=409)
     release = release or Release(created_by=user)
     was_production = bool(release.production)
     release.product, release.version, release.kind = product, version, kind.value

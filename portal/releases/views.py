@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.markdown import render_markdown
 from portal.models import Release, ReleaseKind
@@ -63,11 +64,9 @@ def edit(release_id: int | None = None) -> Response | tuple[str, int]:
     if request.method == "POST":
         try:
             saved = service.save_release(release, _form_data(), current_user)
-        except service.ReleaseError as problem:
-            db.session.rollback()
+        except DomainError as problem:
             error = problem
         else:
-            db.session.commit()
             flash(f"{saved.product} {saved.version} is saved.", "success")
             return redirect(url_for("releases.show", product=saved.product, version=saved.version))
     return render_template(

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from portal.accounts import entitlement
 from portal.cases import conversation, queries
 from portal.cases.case_views import case_context
-from portal.cases.filing import CaseError
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import Case, User
 from portal.numbers import parse_id
@@ -59,7 +59,7 @@ def _run(case: Case, action: str, form: Any) -> None:
         owner_id = parse_id(form.get("owner"))
         owner = db.session.get(User, owner_id) if owner_id else None
         if owner is None:
-            raise CaseError({"owner": "Choose who should own the case."})
+            raise DomainError({"owner": "Choose who should own the case."})
         triage.assign(case, owner, me, form.get("reason", ""))
     elif action == "severity":
         triage.change_severity(case, form.get("severity", ""), me, form.get("reason", ""))
@@ -94,14 +94,12 @@ def case_action(number: str, action: str) -> Response | tuple[str, int]:
         form["due_at"] = local_due(form.get("due_date", ""), form.get("due_time", "17:00"))
     try:
         _run(case, action, form)
-    except CaseError as error:
-        db.session.rollback()
+    except DomainError as error:
         message = " ".join(error.errors.values())
         context = case_context(
             case, staff_error=message, staff_action=action, staff_form=request.form
         )
         return render_template("cases/show.html", **context), error.status
-    db.session.commit()
     flash(DONE[action], "success")
     return redirect(f"/cases/{case.number}#staff-tools")
 
@@ -129,12 +127,10 @@ def kb_draft(number: str) -> Response | tuple[str, int]:
         }
         try:
             article = kb_drafts.draft_article(case, fields, current_user._get_current_object())
-        except CaseError as problem:
-            db.session.rollback()
+        except DomainError as problem:
             error = " ".join(problem.errors.values())
             status = problem.status
         else:
-            db.session.commit()
             flash("The draft is saved. A KB engineer will review and publish it.", "success")
             return redirect(url_for("kb.article", slug=article.slug))
     else:

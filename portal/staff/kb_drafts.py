@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.accounts import entitlement
-from portal.cases.filing import CaseError
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.kb import service as kb
 from portal.models import Article, Case, CaseArticleLink, CaseStatus, User
@@ -47,16 +47,16 @@ def prefilled_draft(case: Case) -> dict[str, str]:
 def draft_article(case: Case, fields: dict[str, str], author: User) -> Article:
     """Save the draft (never published from here) and link it to the case both ways."""
     if not entitlement.can_work_cases(author):
-        raise CaseError("Only support staff draft articles from cases.", status=403)
+        raise DomainError("Only support staff draft articles from cases.", status=403)
     if case.status not in (CaseStatus.RESOLVED.value, CaseStatus.CLOSED.value):
-        raise CaseError("Draft an article once the case is resolved.", status=409)
+        raise DomainError("Draft an article once the case is resolved.", status=409)
     data = dict(fields) | {"status": "draft"}
     try:
         article, _changed = kb.save_article(
             None, data, author, note=f"Drafted from case {case.number}"
         )
-    except kb.ArticleError as error:
-        raise CaseError({getattr(error, "field", None) or "body": str(error)}) from error
+    except DomainError as error:
+        raise DomainError({getattr(error, "field", None) or "body": str(error)}) from error
     db.session.add(CaseArticleLink(case=case, article=article, created_by_id=author.id))
     db.session.flush()
     return article

@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts import entitlement
-from portal.cases.filing import CaseDraft, CaseError, file_case
+from portal.cases.filing import CaseDraft, file_case
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import Case, Channel, ContactKind, ContactRole, Organisation, User
 
@@ -32,8 +33,8 @@ def gold_contacts() -> list[ContactRole]:
 def file_phone_case(contact_role_id: int, draft: CaseDraft, staff: User) -> Case:
     """Log a phone call as a case for the chosen Gold contact; the channel records the phone."""
     if not entitlement.can_work_cases(staff):
-        raise CaseError("Only support staff log phone cases.", status=403)
+        raise DomainError("Only support staff log phone cases.", status=403)
     role = next((r for r in gold_contacts() if r.id == contact_role_id), None)
     if role is None:
-        raise CaseError({"contact": "Choose a Support Administrator of a Gold organisation."})
+        raise DomainError({"contact": "Choose a Support Administrator of a Gold organisation."})
     return file_case(role.user, role.organisation, draft, channel=Channel.PHONE, filed_by=staff)

@@ -2,7 +2,7 @@
 flag a third-party product, change its status, and (managers) write action plans.
 
 Every change writes a timeline event; changes the customer can see are mailed to them.
-All functions flush, never commit, and raise CaseError with the status a caller should answer.
+All functions flush, never commit, and raise DomainError with the status a caller should answer.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Any
 from portal.accounts import entitlement
 from portal.cases.closure import close_case
 from portal.cases.escalation import deescalate, escalate
-from portal.cases.filing import CaseError
-from portal.cases.status import TransitionError, can_move, change_status
+from portal.cases.status import can_move, change_status
 from portal.cases.timeline import notify_customer, record_event
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import Case, CaseStatus, StaffProfile, User
 from portal.models.types import utcnow
@@ -32,18 +32,18 @@ MAX_PLAN = 20_000
 def _reason(reason: object, required: bool, what: str) -> str:
     text = reason.strip() if isinstance(reason, str) else ""
     if reason is not None and not isinstance(reason, str):
-        raise CaseError({"reason": "The reason must be text."})
+        raise DomainError({"reason": "The reason must be text."})
     if required and not text:
-        raise CaseError({"reason": f"Give a reason for {what}; the customer will see it."})
+        raise DomainError({"reason": f"Give a reason for {what}; the customer will see it."})
     if len(text) > MAX_REASON:
-        raise CaseError({"reason": f"Keep the reason under {MAX_REASON} characters."})
+        raise DomainError({"reason": f"Keep the reason under {MAX_REASON} characters."})
     return text
 
 
 def check_may_act(case: Case, actor: User) -> None:
     if not entitlement.can_act_on_case(actor, case):
         owner = case.owner.name if case.owner else "someone else"
-        raise CaseError(
+        raise DomainError(
             f"This case belongs to {owner}; ask a support manager to reassign it.", status=403
         )
 
@@ -58,14 +58,14 @@ def assign(
     """
     now = now or utcnow()
     if not entitlement.can_work_cases(owner) or not owner.active:
-        raise CaseError({"owner": f"{owner.email} is not a support engineer who can own cases."})
+        raise DomainError({"owner": f"{owner.email} is not a support engineer who can own cases."})
     if case.is_closed:
-        raise CaseError("Reopen the case before changing its owner.", status=409)
+        raise DomainError("Reopen the case before changing its owner.", status=409)
     if case.owner_id == owner.id:
         return False
     reassigning = case.owner_id is not None
     if (reassigning or owner.id != actor.id) and not entitlement.can_reassign(actor):
-        raise CaseError(
+        raise DomainError(
             "Only support managers assign cases to others or reassign them.", status=403
         )
     text = _reason(reason, reassigning, "the reassignment")
@@ -98,7 +98,7 @@ def change_severity(
     try:
         new = Severity.parse(str(severity))
     except ValueError as error:
-        raise CaseError({"severity": "Choose a severity from P1 to P5."}) from error
+        raise DomainError({"severity": "Choose a severity from P1 to P5."}) from error
     if new.value == case.severity:
         return False
     text = _reason(reason, True, "the severity change")
@@ -130,14 +130,16 @@ def set_bug(case: Case, bug_id: object, actor: User, *, now: datetime | None = N
     """
     check_may_act(case, actor)
     if bug_id is not None and not isinstance(bug_id, str):
-        raise CaseError({"bug_id": "The bug tracking number must be text."})
+        raise DomainError({"bug_id": "The bug tracking number must be text."})
     value = (bug_id or "").strip() or None
     if value is not None and not BUG_PATTERN.match(value):
-        raise CaseError({"bug_id": "Use the bug tracker's number, such as CA-12345."})
+        raise DomainError({"bug_id": "Use the bug tracker's number, such as CA-12345."})
     if value == case.bug_id:
         return False
     if case.is_closed:
-        raise CaseError({"bug_id": "This case is closed; reopen it to change its bug link."}, 409)
+        raise DomainError(
+            {"bug_id": "This case is closed; reopen it to change its bug link."}, status=409
+        )
     now = now or utcnow()
     previous = case.bug_id
     case.bug_id = value
@@ -179,7 +181,7 @@ def set_third_party(
     """Mark the problem as lying in another vendor's hardware or software, and say whose."""
     check_may_act(case, actor)
     if not isinstance(flag, bool):
-        raise CaseError({"third_party": "'third_party' must be true or false."})
+        raise DomainError({"third_party": "'third_party' must be true or false."})
     name = vendor.strip()[:120] if isinstance(vendor, str) and flag else ""
     if flag == case.third_party and (name or None) == case.third_party_vendor:
         return False
@@ -220,16 +222,16 @@ def set_status(
         target = CaseStatus(str(status))
     except ValueError as error:
         allowed = ", ".join(s.value for s in CaseStatus)
-        raise CaseError({"status": f"Unknown status; use one of {allowed}."}) from error
+        raise DomainError({"status": f"Unknown status; use one of {allowed}."}) from error
     if target is CaseStatus.AWAITING_BUG_FIX and not case.bug_id:
-        raise CaseError({"status": "Link a bug tracking number before waiting for its fix."})
+        raise DomainError({"status": "Link a bug tracking number before waiting for its fix."})
     if target is CaseStatus.CLOSED:
         return _close_with_agreement(case, actor, reason, now)
     text = _reason(reason, False, "the status change")
     try:
         event = change_status(case, target, actor, reason=text, now=now)
-    except TransitionError as error:
-        raise CaseError({"status": str(error)}, status=409) from error
+    except DomainError as error:
+        raise DomainError({"status": str(error)}, status=409) from error
     if event is not None:
         notify_customer(
             case, f"Your case is now {target.label.lower()}", actor=actor, details=text, now=now
@@ -245,8 +247,8 @@ def _close_with_agreement(case: Case, actor: User, reason: object, now: datetime
     text = _reason(reason, True, "closing, such as how the customer agreed")
     try:
         close_case(case, actor, reason=text, now=now)
-    except TransitionError as error:
-        raise CaseError({"status": str(error)}, status=409) from error
+    except DomainError as error:
+        raise DomainError({"status": str(error)}, status=409) from error
     return True
 
 
@@ -255,17 +257,17 @@ def write_action_plan(
 ) -> None:
     """A manager's plan for an escalated case, with the date it should be done by."""
     if not entitlement.can_manage_escalations(actor):
-        raise CaseError("Only support managers write action plans.", status=403)
+        raise DomainError("Only support managers write action plans.", status=403)
     if not case.escalated:
-        raise CaseError("Action plans belong to escalated cases; this one is not.", status=409)
+        raise DomainError("Action plans belong to escalated cases; this one is not.", status=409)
     if not isinstance(body, str) or not body.strip():
-        raise CaseError({"body": "Write the action plan."})
+        raise DomainError({"body": "Write the action plan."})
     if len(body) > MAX_PLAN:
-        raise CaseError({"body": f"Keep the plan under {MAX_PLAN:,} characters."})
+        raise DomainError({"body": f"Keep the plan under {MAX_PLAN:,} characters."})
     due = parse_due(due_at)
     now = now or utcnow()
     if due <= now:
-        raise CaseError({"due_at": "The plan's due date must be in the future."})
+        raise DomainError({"due_at": "The plan's due date must be in the future."})
     case.action_plan = body.strip()
     case.action_plan_due_at = due
     case.updated_at = now
@@ -285,13 +287,13 @@ def escalate_for_customer(case: Case, actor: User, reason: object) -> bool:
     if case.escalated:
         return False
     if case.is_closed:
-        raise CaseError("A closed case cannot be escalated; reopen it first.", status=409)
+        raise DomainError("A closed case cannot be escalated; reopen it first.", status=409)
     return escalate(case, actor, reason=_reason(reason, True, "escalating"))
 
 
 def end_escalation(case: Case, actor: User, reason: object) -> bool:
     if not entitlement.can_manage_escalations(actor):
-        raise CaseError("Only support managers end escalations.", status=403)
+        raise DomainError("Only support managers end escalations.", status=403)
     if not case.escalated:
         return False
     return deescalate(case, actor, reason=_reason(reason, True, "ending the escalation"))
@@ -304,11 +306,11 @@ def parse_due(value: object) -> datetime:
         try:
             due = datetime.fromisoformat(str(value).strip())
         except ValueError as error:
-            raise CaseError(
+            raise DomainError(
                 {"due_at": "Give the due date as ISO 8601, e.g. 2026-12-01T17:00:00+00:00."}
             ) from error
     if due.tzinfo is None:
-        raise CaseError({"due_at": "Include a time zone offset in the due date."})
+        raise DomainError({"due_at": "Include a time zone offset in the due date."})
     return due
 
 
@@ -329,7 +331,7 @@ def apply_changes(case: Case, data: Mapping[str, Any], actor: User) -> list[str]
     }
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise CaseError({unknown[0]: f"Unknown field; use {', '.join(sorted(allowed))}."})
+        raise DomainError({unknown[0]: f"Unknown field; use {', '.join(sorted(allowed))}."})
     changed: list[str] = []
     with db.session.begin_nested():
         if "owner" in data:
@@ -358,7 +360,7 @@ def apply_changes(case: Case, data: Mapping[str, Any], actor: User) -> list[str]
 
 def _set_escalated(case: Case, value: object, actor: User, data: Mapping[str, Any]) -> bool:
     if not isinstance(value, bool):
-        raise CaseError({"escalated": "'escalated' must be true or false."})
+        raise DomainError({"escalated": "'escalated' must be true or false."})
     if value:
         return escalate_for_customer(case, actor, data.get("reason"))
     return end_escalation(case, actor, data.get("reason"))
@@ -368,10 +370,10 @@ def _staff_by_email(email: object) -> User:
     from portal.accounts.service import find_user_by_email
 
     if not isinstance(email, str) or not email.strip():
-        raise CaseError({"owner": "Give the new owner's email."})
+        raise DomainError({"owner": "Give the new owner's email."})
     user = find_user_by_email(email)
     if user is None:
-        raise CaseError({"owner": f"No account uses {email.strip()[:254]!r}."}, status=422)
+        raise DomainError({"owner": f"No account uses {email.strip()[:254]!r}."}, status=422)
     return user
 
 

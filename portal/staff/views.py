@@ -7,9 +7,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
-from portal.cases.filing import CaseDraft, CaseError
+from portal.cases.filing import CaseDraft
 from portal.charts import bar_chart, line_chart
-from portal.extensions import db
+from portal.domain_error import DomainError
 from portal.htmx import render
 from portal.models import CaseStatus
 from portal.numbers import parse_id
@@ -80,10 +80,8 @@ def profile() -> Response | tuple[str, int]:
                 current_user, request.form.get("team", ""), request.form.get("skills", "")
             )
         except ValueError as problem:
-            db.session.rollback()
             error = str(problem)
         else:
-            db.session.commit()
             flash("Your staff profile is saved.", "success")
             return redirect(url_for("staff.profile"))
     return render_template(
@@ -118,11 +116,9 @@ def phone_case() -> Response | tuple[str, int]:
         contact = form.get("contact", "")
         try:
             case = phone.file_phone_case(parse_id(contact) or 0, draft, current_user)
-        except CaseError as error:
-            db.session.rollback()
+        except DomainError as error:
             errors = error.errors
         else:
-            db.session.commit()
             flash(
                 f"Case {case.number} is logged for {case.contact.name}; they have been "
                 "sent the acknowledgement.",

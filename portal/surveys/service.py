@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts import entitlement
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.jobs import enqueue, handler
 from portal.mail.outbox import queue_mail
@@ -23,14 +24,6 @@ from portal.surveys.areas import areas_for
 
 MAX_COMMENT = 4000
 INVITE_JOB = "surveys.invite"
-
-
-class SurveyError(ValueError):
-    """An answer could not be accepted; the message says what to change."""
-
-
-class SurveyAlreadyAnswered(SurveyError):
-    pass
 
 
 def _token() -> str:
@@ -132,7 +125,7 @@ def find_invitation(token: str) -> SurveyInvitation | None:
 def record_answers(invitation: SurveyInvitation, form: Mapping[str, str]) -> None:
     """Save every area's score (1–5) and the comment, once; nothing is saved if one is missing."""
     if invitation.answered_at is not None:
-        raise SurveyAlreadyAnswered("This survey has already been answered. Thank you!")
+        raise DomainError("This survey has already been answered. Thank you!", status=409)
     scores: dict[str, int] = {}
     missing = []
     for area in areas_for(invitation.kind):
@@ -142,10 +135,10 @@ def record_answers(invitation: SurveyInvitation, form: Mapping[str, str]) -> Non
             continue
         scores[area.key] = int(raw)
     if missing:
-        raise SurveyError("Please give a score for: " + ", ".join(missing) + ".")
+        raise DomainError("Please give a score for: " + ", ".join(missing) + ".")
     comment = (form.get("comment") or "").strip()
     if len(comment) > MAX_COMMENT:
-        raise SurveyError(f"Please keep your comments under {MAX_COMMENT} characters.")
+        raise DomainError(f"Please keep your comments under {MAX_COMMENT} characters.")
     for key, score in scores.items():
         invitation.answers.append(SurveyAnswer(area=key, score=score))
     invitation.comment = comment

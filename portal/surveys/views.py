@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
 from portal.charts import bar_chart, line_chart
+from portal.domain_error import DomainError
 from portal.extensions import db, limiter
 from portal.surveys import service
 from portal.surveys.areas import SCORES, areas_for
@@ -27,11 +28,9 @@ def answer(token: str) -> Response | tuple[str, int] | str:
     if request.method == "POST":
         try:
             service.record_answers(invitation, request.form)
-        except service.SurveyError as problem:
-            db.session.rollback()
+        except DomainError as problem:
             error = str(problem)
         else:
-            db.session.commit()
             return redirect(url_for("surveys.answer", token=token))
     case = None
     if invitation.case_id:
@@ -82,6 +81,5 @@ def launch() -> Response:
     if not entitlement.can_manage_escalations(current_user):
         abort(403)
     campaign, invited = service.launch_semiannual(request.form.get("name", ""), current_user)
-    db.session.commit()
     flash(f"{campaign.name} is on its way to {invited} customer contact(s).", "success")
     return redirect(url_for("surveys.results"))

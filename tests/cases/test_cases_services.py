@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from portal.cases import closure, conversation, escalation
-from portal.cases.filing import CaseDraft, CaseError, FilingRefused, file_case
-from portal.cases.status import TRANSITIONS, TransitionError, change_status
+from portal.cases.filing import CaseDraft, file_case
+from portal.cases.status import TRANSITIONS, change_status
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.jobs import registry
 from portal.jobs.registry import handler, isolated_registry
@@ -54,7 +55,7 @@ def test_filing_queues_the_acknowledgement_and_a_timeline_event(gold_contact, co
 def test_bad_fields_are_refused_with_a_message(gold_contact, contoso, field, value, message):
     draft = CaseDraft(subject="s", description="d", severity="P3", product="XenServer")
     setattr(draft, field, value)
-    with pytest.raises(CaseError) as caught:
+    with pytest.raises(DomainError) as caught:
         file_case(gold_contact, contoso, draft)
     assert message in caught.value.errors[field]
 
@@ -62,13 +63,13 @@ def test_bad_fields_are_refused_with_a_message(gold_contact, contoso, field, val
 def test_evaluation_user_may_not_file(app, contoso):
     evaluator = make_user("eval@example.com")
     draft = CaseDraft(subject="s", description="d", severity="P3", product="XenServer")
-    with pytest.raises(FilingRefused):
+    with pytest.raises(DomainError):
         file_case(evaluator, contoso, draft)
 
 
 def test_transition_table_forbids_closed_to_resolved(gold_case, tse):
     change_status(gold_case, CaseStatus.CLOSED, tse)
-    with pytest.raises(TransitionError, match="cannot become resolved"):
+    with pytest.raises(DomainError, match="cannot become resolved"):
         change_status(gold_case, CaseStatus.RESOLVED, tse)
     assert CaseStatus.RESOLVED not in TRANSITIONS[CaseStatus.CLOSED]
 
@@ -154,7 +155,7 @@ def test_customer_reply_hands_the_case_back_to_support(gold_case, gold_contact, 
 
 def test_messages_on_a_closed_case_are_refused(gold_case, gold_contact):
     closure.close_case(gold_case, gold_contact)
-    with pytest.raises(CaseError) as caught:
+    with pytest.raises(DomainError) as caught:
         conversation.post_message(gold_case, gold_contact, "one more thing")
     assert caught.value.status == 409
 
@@ -228,7 +229,7 @@ def test_reopening_a_closed_case_returns_it_to_support(gold_case, gold_contact):
 
 
 def test_only_resolved_or_closed_cases_reopen(gold_case, gold_contact):
-    with pytest.raises(TransitionError):
+    with pytest.raises(DomainError):
         closure.reopen_case(gold_case, gold_contact)
 
 
@@ -307,6 +308,6 @@ def test_bug_links_on_resolved_and_closed_cases(gold_case, gold_contact, tse):
     assert gold_case.status == "awaiting_bug_fix"
     triage.set_bug(gold_case, "", tse)
     closure.close_case(gold_case, gold_contact)
-    with pytest.raises(CaseError) as closed:
+    with pytest.raises(DomainError) as closed:
         triage.set_bug(gold_case, "XS-78", tse)
     assert closed.value.status == 409 and gold_case.bug_id is None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.forums import moderation, service, watching
-from portal.forums.service import ForumError
 from portal.models import Job, PostRevision, Report, Role, SearchChange, TopicWatch
 from tests.conftest import make_user
 
@@ -22,13 +22,13 @@ def test_new_topic_holds_its_first_post_and_its_author_watches_it(storage, asker
 @pytest.mark.parametrize("body", ["", "   \n", None, 42])
 def test_empty_posts_are_refused_with_a_reason(topic_with_reply, helper_user, body) -> None:
     topic, _ = topic_with_reply
-    with pytest.raises(ForumError, match="empty"):
+    with pytest.raises(DomainError, match="empty"):
         service.reply(topic, helper_user, body)
 
 
 def test_a_post_over_100_kb_is_refused_and_nothing_is_saved(topic_with_reply, helper_user) -> None:
     topic, _ = topic_with_reply
-    with pytest.raises(ForumError, match="100 KB") as caught:
+    with pytest.raises(DomainError, match="100 KB") as caught:
         service.reply(topic, helper_user, "x" * (100 * 1024 + 1))
     assert caught.value.status == 413
     db.session.rollback()
@@ -42,7 +42,7 @@ def test_a_post_of_exactly_100_kb_is_accepted(topic_with_reply, helper_user) -> 
 
 
 def test_a_locked_topic_takes_no_replies(topic_locked, helper_user) -> None:
-    with pytest.raises(ForumError, match="locked") as caught:
+    with pytest.raises(DomainError, match="locked") as caught:
         service.reply(topic_locked, helper_user, "One more thing")
     assert caught.value.status == 409
 
@@ -71,7 +71,7 @@ def test_authors_edit_their_posts_and_the_old_text_is_kept(topic_with_reply, hel
 def test_nobody_edits_someone_elses_post(topic_with_reply, asker, moderator_user) -> None:
     _, post = topic_with_reply
     for intruder in (asker, moderator_user):
-        with pytest.raises(ForumError, match="Only the author") as caught:
+        with pytest.raises(DomainError, match="Only the author") as caught:
             service.edit_post(post, intruder, "hijacked")
         assert caught.value.status == 403
     assert post.body == "Use **Repair** on the repository."
@@ -91,7 +91,7 @@ def test_the_asker_marks_a_reply_as_the_answer_and_search_hears_of_it(
 
 def test_only_the_asker_or_staff_mark_the_answer(topic_with_reply, helper_user, moderator_user):
     topic, post = topic_with_reply
-    with pytest.raises(ForumError) as caught:
+    with pytest.raises(DomainError) as caught:
         service.mark_solved(topic, post, helper_user)
     assert caught.value.status == 403
     service.mark_solved(topic, post, moderator_user)
@@ -101,7 +101,7 @@ def test_only_the_asker_or_staff_mark_the_answer(topic_with_reply, helper_user, 
 def test_the_question_itself_cannot_be_the_answer(topic_with_reply, asker) -> None:
     topic, _ = topic_with_reply
     opener = service.first_post(topic)
-    with pytest.raises(ForumError, match="not the question"):
+    with pytest.raises(DomainError, match="not the question"):
         service.mark_solved(topic, opener, asker)
 
 
@@ -109,7 +109,7 @@ def test_hidden_topics_are_gone_for_readers_but_not_for_moderators(
     topic_with_reply, moderator_user, helper_user
 ) -> None:
     topic, _ = topic_with_reply
-    with pytest.raises(ForumError, match="reason"):
+    with pytest.raises(DomainError, match="reason"):
         moderation.moderate_topic(topic, moderator_user, "hide", "  ")
     moderation.moderate_topic(topic, moderator_user, "hide", "Contains a license key")
     db.session.commit()
@@ -122,7 +122,7 @@ def test_hidden_topics_are_gone_for_readers_but_not_for_moderators(
 def test_customers_cannot_moderate(topic_with_reply, asker) -> None:
     topic, _ = topic_with_reply
     for action in ("pin", "lock", "hide"):
-        with pytest.raises(ForumError) as caught:
+        with pytest.raises(DomainError) as caught:
             moderation.moderate_topic(topic, asker, action, "because")
         assert caught.value.status == 403
     assert not topic.pinned and not topic.locked and not topic.hidden

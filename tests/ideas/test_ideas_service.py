@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from portal.accounts import service as accounts
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.ideas import service, terms, tiers
 from portal.ideas.notify import send_status_mail
-from portal.ideas.service import IdeaError
 from portal.models import (
     ContactKind,
     Idea,
@@ -25,7 +25,7 @@ from tests.conftest import make_contact, make_organisation, make_user
 
 
 def test_a_first_idea_without_the_terms_is_refused_and_nothing_saved(suggester) -> None:
-    with pytest.raises(IdeaError, match="terms") as caught:
+    with pytest.raises(DomainError, match="terms") as caught:
         service.create_idea(suggester, "Dark theme", "Please", accept=False)
     assert caught.value.status == 422 and caught.value.field == "accept_terms"
     db.session.rollback()
@@ -44,7 +44,7 @@ def test_accepting_the_terms_is_recorded_with_its_time_once(suggester) -> None:
 
 def test_one_vote_per_person(idea, voter) -> None:
     assert service.cast_vote(idea, voter) == 1
-    with pytest.raises(IdeaError, match="already voted") as caught:
+    with pytest.raises(DomainError, match="already voted") as caught:
         service.cast_vote(idea, voter)
     assert caught.value.status == 409
     assert db.session.query(IdeaVote).count() == 1 and idea.vote_count == 1
@@ -53,25 +53,25 @@ def test_one_vote_per_person(idea, voter) -> None:
 def test_withdrawing_a_vote_lowers_the_count(idea, voter) -> None:
     service.cast_vote(idea, voter)
     assert service.withdraw_vote(idea, voter) == 0
-    with pytest.raises(IdeaError):
+    with pytest.raises(DomainError):
         service.withdraw_vote(idea, voter)
 
 
 def test_anonymous_people_cannot_vote(idea) -> None:
     from flask_login import AnonymousUserMixin
 
-    with pytest.raises(IdeaError) as caught:
+    with pytest.raises(DomainError) as caught:
         service.cast_vote(idea, AnonymousUserMixin())
     assert caught.value.status == 401
 
 
 def test_only_product_managers_set_the_status(idea, voter, product_manager) -> None:
-    with pytest.raises(IdeaError) as caught:
+    with pytest.raises(DomainError) as caught:
         service.set_status(idea, voter, "planned", "")
     assert caught.value.status == 403
-    with pytest.raises(IdeaError, match="one of"):
+    with pytest.raises(DomainError, match="one of"):
         service.set_status(idea, product_manager, "maybe", "")
-    with pytest.raises(IdeaError, match="release"):
+    with pytest.raises(DomainError, match="release"):
         service.set_status(idea, product_manager, "shipped", "Done", "x" * 41)
     service.set_status(idea, product_manager, "shipped", "Done")
     assert idea.status == "shipped" and idea.shipped_in_release == ""
@@ -143,15 +143,15 @@ def test_editing_rewords_a_new_idea_and_records_when(idea, suggester, voter, pro
     service.edit_idea(idea, suggester, "Scheduled VM snapshots", None)
     assert (idea.title, idea.body) == ("Scheduled VM snapshots", "Nightly, per VM.")
     assert idea.edited_at is not None
-    with pytest.raises(IdeaError) as stranger:
+    with pytest.raises(DomainError) as stranger:
         service.edit_idea(idea, voter, "Mine", "Mine")
     assert stranger.value.status == 403
     service.set_status(idea, product_manager, "under_review")
     assert not service.can_edit(idea, suggester) and service.can_edit(idea, product_manager)
-    with pytest.raises(IdeaError) as late:
+    with pytest.raises(DomainError) as late:
         service.edit_idea(idea, suggester, "Reworded", None)
     assert late.value.status == 409 and idea.title == "Scheduled VM snapshots"
-    with pytest.raises(IdeaError) as oversized:
+    with pytest.raises(DomainError) as oversized:
         service.edit_idea(idea, product_manager, None, "x" * 200_000)
     assert oversized.value.status == 413
 
@@ -161,7 +161,7 @@ def test_an_author_may_not_reword_an_idea_others_have_voted_for(idea, suggester,
     assert service.can_edit(idea, suggester)
     service.cast_vote(idea, voter)
     assert not service.can_edit(idea, suggester)
-    with pytest.raises(IdeaError) as voted:
+    with pytest.raises(DomainError) as voted:
         service.edit_idea(idea, suggester, "Something else entirely", None)
     assert voted.value.status == 409 and "voted" in str(voted.value)
     assert idea.title == "Scheduled snapshots"

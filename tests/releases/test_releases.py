@@ -1,5 +1,6 @@
 import pytest
 
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import Release, Role
 from portal.releases import service
@@ -52,7 +53,7 @@ def test_production_signal_fires_once_when_a_release_first_goes_to_production(ap
     ],
 )
 def test_bad_release_values_are_refused_with_the_field(app, overrides, field):
-    with pytest.raises(service.ReleaseError) as caught:
+    with pytest.raises(DomainError) as caught:
         service.save_release(None, _release(**overrides), None)
     assert caught.value.field == field
 

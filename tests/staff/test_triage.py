@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from portal.cases.filing import CaseError
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import CaseEvent, OutgoingMail, Role
 from portal.models.types import utcnow
@@ -47,7 +47,7 @@ def test_tse_takes_an_unowned_case_and_the_customer_is_told(case, tse):
 def test_tse_cannot_take_a_case_someone_owns(case, tse):
     other = make_user("other@example.com", Role.TSE)
     case.owner = other
-    with pytest.raises(CaseError) as caught:
+    with pytest.raises(DomainError) as caught:
         triage.assign(case, tse, tse)
     assert caught.value.status == 403 and case.owner == other
 
@@ -55,17 +55,17 @@ def test_tse_cannot_take_a_case_someone_owns(case, tse):
 def test_reassignment_needs_a_reason_the_customer_sees(case, tse, manager):
     case.owner = tse
     night = make_user("night@example.com", Role.TSE, name="Nia Night")
-    with pytest.raises(CaseError, match="reason"):
+    with pytest.raises(DomainError, match="reason"):
         triage.assign(case, night, manager, "")
     triage.assign(case, night, manager, "Nia covers your time zone.")
     assert "Nia covers your time zone." in mails_to("gold@example.com")[-1].text_body
 
 
 def test_unknown_or_customer_owner_is_refused(case, manager):
-    with pytest.raises(CaseError) as caught:
+    with pytest.raises(DomainError) as caught:
         triage.apply_changes(case, {"owner": "nobody@example.com"}, manager)
     assert caught.value.status == 422
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         triage.assign(case, case.contact, manager)
 
 
@@ -79,14 +79,14 @@ def test_severity_review_recomputes_due_time_from_filing(case, tse):
 
 
 def test_severity_change_without_reason_changes_nothing(case, tse):
-    with pytest.raises(CaseError, match="reason"):
+    with pytest.raises(DomainError, match="reason"):
         triage.change_severity(case, "P1", tse, "  ")
     assert case.severity == "P3"
 
 
 def test_disallowed_transition_is_409_and_awaiting_fix_needs_a_bug(case, tse):
     triage.assign(case, tse, tse)
-    with pytest.raises(CaseError) as caught:
+    with pytest.raises(DomainError) as caught:
         triage.set_status(case, "awaiting_bug_fix", tse)
     assert "bug" in str(caught.value)
     triage.set_bug(case, "CA-777", tse)
@@ -95,7 +95,7 @@ def test_disallowed_transition_is_409_and_awaiting_fix_needs_a_bug(case, tse):
 
 
 def test_patch_with_one_bad_field_changes_nothing(case, manager):
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         triage.apply_changes(case, {"severity": "P2", "reason": "x", "status": "nonsense"}, manager)
     db.session.rollback()
     db.session.refresh(case)
@@ -110,14 +110,14 @@ def test_third_party_flag_points_the_customer_to_the_vendor(case, tse):
 
 def test_only_managers_write_action_plans_on_escalated_cases(case, tse, manager):
     due = utcnow() + timedelta(days=2)
-    with pytest.raises(CaseError) as caught:
+    with pytest.raises(DomainError) as caught:
         triage.write_action_plan(case, "Plan", due, tse)
     assert caught.value.status == 403
-    with pytest.raises(CaseError) as caught:
+    with pytest.raises(DomainError) as caught:
         triage.write_action_plan(case, "Plan", due, manager)
     assert caught.value.status == 409
     case.escalated = True
-    with pytest.raises(CaseError, match="future"):
+    with pytest.raises(DomainError, match="future"):
         triage.write_action_plan(case, "Plan", utcnow() - timedelta(hours=1), manager)
     triage.write_action_plan(case, "Reproduce in the lab, then hotfix.", due, manager)
     assert case.action_plan.startswith("Reproduce") and case.action_plan_due_at == due

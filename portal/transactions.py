@@ -1,0 +1,64 @@
+"""One request, one transaction: the portal commits in one place.
+
+Services flush and never commit. At the end of each request the session is committed when
+the answer is a success or a redirect and rolled back when it is an error (4xx or 5xx), so
+a refused action changes nothing and no view repeats try/rollback/commit. CLI commands and
+jobs call `commit()` once at the end of their unit of work.
+
+Work that must only happen once the data is safely stored (bringing this server's search
+index up to date, say) is registered with `after_commit` and runs after the commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from flask import Flask, Response
+from sqlalchemy.exc import IntegrityError
+
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+_CALLBACKS = "after_commit"
+
+
+def after_commit(callback: Callable[[], object]) -> None:
+    """Run ``callback`` once the current transaction commits (dropped if it rolls back)."""
+    callbacks = db.session.info.setdefault(_CALLBACKS, [])
+    if callback not in callbacks:
+        callbacks.append(callback)
+
+
+def commit() -> None:
+    """Commit the unit of work, then run what waited for it."""
+    db.session.commit()
+    for callback in db.session.info.pop(_CALLBACKS, []):
+        callback()
+
+
+def rollback() -> None:
+    db.session.rollback()
+    db.session.info.pop(_CALLBACKS, None)
+
+
+def finish_request(response: Response) -> Response:
+    """Commit a successful request, roll back a refused or failed one."""
+    if response.status_code >= 400:
+        rollback()
+        return response
+    try:
+        commit()
+    except IntegrityError as error:
+        # Two requests raced for the same row (a double-submitted form, say): the later one
+        # is refused as a conflict rather than answered with a server error.
+        rollback()
+        log.warning("commit refused: %s", error)
+        from portal.errors import conflict_response
+
+        return conflict_response()
+    return response
+
+
+def register(app: Flask) -> None:
+    app.after_request(finish_request)
