@@ -16,8 +16,9 @@ def is_htmx_request() -> bool:
     )
 
 
-def render(page: str, fragment: str, /, status: int = 200, **context: Any) -> Response:
+def render(page: str, fragment: str, /, http_status: int = 200, **context: Any) -> Response:
+    """The page, or only its fragment for an HTMX swap, from one view."""
     template = fragment if is_htmx_request() else page
-    response = make_response(render_template(template, **context), status)
+    response = make_response(render_template(template, **context), http_status)
     response.vary.add("HX-Request")  # caches must not mix page and fragment
     return response

@@ -10,9 +10,18 @@ from functools import cache
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
+from portal.accounts.entitlement import SUPPORT_STAFF
 from portal.domain_error import DomainError
 from portal.extensions import db
-from portal.models import Agreement, ContactKind, ContactRole, Organisation, Role, User
+from portal.models import (
+    Agreement,
+    ContactKind,
+    ContactRole,
+    Organisation,
+    Role,
+    StaffProfile,
+    User,
+)
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -162,3 +171,19 @@ def set_password(user: User, password: str) -> None:
     check_password(password, user.email, user.name)
     user.password_hash = hash_password(password)
     db.session.flush()
+
+
+def support_staff() -> list[tuple[User, StaffProfile | None]]:
+    """Everyone who can own a case, with their profile, for owner filters and assignment."""
+    people = db.session.scalars(
+        select(User)
+        .where(User.role.in_([r.value for r in SUPPORT_STAFF]), User.active.is_(True))
+        .order_by(User.name)
+    ).all()
+    profiles = {
+        p.user_id: p
+        for p in db.session.scalars(
+            select(StaffProfile).where(StaffProfile.user_id.in_([u.id for u in people]))
+        )
+    }
+    return [(person, profiles.get(person.id)) for person in people]

@@ -11,26 +11,15 @@ from portal.api import bp
 from portal.api.helpers import fail, json_body, require_user
 from portal.api.spec import BOOLEAN, DATETIME, INTEGER, STRING, endpoint, list_of, nullable, obj
 from portal.cases import closure, conversation, filing, queries
-from portal.cases.attachments import save_attachment, uploaded_files
+from portal.cases.attachments import attach_files
 from portal.cases.uploads import accept_uploads
 from portal.domain_error import DomainError
-from portal.models import Attachment, Case, CaseMessage, Channel, User
+from portal.models import Attachment, Case, CaseMessage, CaseStatus, Channel, User
 from portal.numbers import parse_page
-from portal.staff import triage
+from portal.policy import Severity
 
-SEVERITY = {"type": "string", "enum": ["P1", "P2", "P3", "P4", "P5"]}
-STATUS = {
-    "type": "string",
-    "enum": [
-        "new",
-        "assigned",
-        "waiting_on_customer",
-        "waiting_on_support",
-        "awaiting_bug_fix",
-        "resolved",
-        "closed",
-    ],
-}
+SEVERITY = {"type": "string", "enum": [s.value for s in Severity]}
+STATUS = {"type": "string", "enum": [s.value for s in CaseStatus]}
 PERSON = nullable(obj(["email", "name"], email=STRING, name=STRING))
 MESSAGE = obj(
     ["id", "author", "body", "public", "from_support", "created_at"],
@@ -165,23 +154,6 @@ def _visible_case(user: User, number: str) -> Case:
     return case
 
 
-def _acting_case(user: User, number: str) -> Case:
-    """A case the caller may change: its customers' Support Administrators, and support staff
-    who may act on it (a TSE on cases they own or nobody owns; managers on any)."""
-    case = _visible_case(user, number)
-    if entitlement.can_work_cases(user):
-        triage.check_may_act(case, user)
-    elif entitlement.agreement_lapsed_for(user, case):
-        fail(403, entitlement.AGREEMENT_LAPSED, "agreement_expired")
-    elif not entitlement.can_act_on_case_as_customer(user, case):
-        fail(
-            403,
-            "Only your organisation's Support Administrators can change this case.",
-            "forbidden",
-        )
-    return case
-
-
 @endpoint(
     bp,
     "/cases",
@@ -267,7 +239,7 @@ def get_case(number: str) -> Any:
 )
 def post_case_message(number: str) -> Any:
     user = require_user()
-    case = _acting_case(user, number)
+    case = _visible_case(user, number)
     data = json_body()
     message = conversation.post_message(case, user, data.get("body"))
     return jsonify(message_json(message)), 201
@@ -286,22 +258,10 @@ def post_case_message(number: str) -> Any:
 )
 def post_case_attachment(number: str) -> Any:
     user = require_user()
-    case = _acting_case(user, number)
+    case = _visible_case(user, number)
     accept_uploads(check_csrf=False)
-    files = uploaded_files(request.files.getlist("file"))
-    if not files:
-        raise DomainError({"file": "Send the file as multipart form data in 'file'."})
-    if case.is_closed:
-        raise DomainError({"file": "Reopen the case before adding files."}, status=409)
-    saved = [save_attachment(case, upload, user) for upload in files]
+    saved = attach_files(case, request.files.getlist("file"), user, field="file")
     return jsonify(attachment_json(saved[0])), 201
-
-
-def _transition(number: str, action: Any) -> Any:
-    user = require_user()
-    case = _acting_case(user, number)
-    action(case, user)
-    return jsonify(case_json(case, user))
 
 
 @endpoint(
@@ -313,19 +273,13 @@ def _transition(number: str, action: Any) -> Any:
     response=CASE,
 )
 def close_case(number: str) -> Any:
-    return _transition(number, _close)
-
-
-def _close(case: Case, user: User) -> None:
-    """The customer confirms; support closes only saying how the customer agreed (the same
-    rule as PATCH status=closed)."""
+    """The customer confirms; support closes only saying how the customer agreed."""
+    user = require_user()
+    case = _visible_case(user, number)
     data = request.get_json(silent=True) if request.is_json else None
     reason = data.get("reason") if isinstance(data, dict) else None
-    if entitlement.can_work_cases(user):
-        triage.set_status(case, "closed", user, reason)
-        return
-    given = reason.strip()[:500] if isinstance(reason, str) else ""
-    closure.close_case(case, user, reason=given or "The customer closed the case.")
+    closure.close_case(case, user, reason=reason.strip()[:500] if isinstance(reason, str) else "")
+    return jsonify(case_json(case, user))
 
 
 @endpoint(
@@ -337,4 +291,7 @@ def _close(case: Case, user: User) -> None:
     response=CASE,
 )
 def reopen_case(number: str) -> Any:
-    return _transition(number, lambda case, user: closure.reopen_case(case, user))
+    user = require_user()
+    case = _visible_case(user, number)
+    closure.reopen_case(case, user)
+    return jsonify(case_json(case, user))

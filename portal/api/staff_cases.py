@@ -8,12 +8,11 @@ from flask import jsonify
 
 from portal.accounts import entitlement
 from portal.api import bp
-from portal.api.cases import CASE, MESSAGE, _visible_case, case_json, message_json
+from portal.api.cases import CASE, MESSAGE, SEVERITY, _visible_case, case_json, message_json
 from portal.api.helpers import fail, json_body, require_user
 from portal.api.spec import BOOLEAN, DATETIME, STRING, endpoint, obj
-from portal.cases import conversation
+from portal.cases import conversation, triage
 from portal.models import User
-from portal.staff import triage
 
 
 def _staff() -> User:
@@ -31,7 +30,7 @@ def _staff() -> User:
     "needed for a severity change, a reassignment, closing, escalating or ending one)",
     tags=["staff"],
     request=obj(
-        severity={"type": "string", "enum": ["P1", "P2", "P3", "P4", "P5"]},
+        severity=SEVERITY,
         owner={"type": "string", "format": "email"},
         status=STRING,
         bug_id=STRING,

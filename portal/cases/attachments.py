@@ -19,6 +19,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from portal.accounts import entitlement
+from portal.cases.permissions import require_may_act, require_open
 from portal.cases.timeline import notify_customer, record_event
 from portal.domain_error import DomainError
 from portal.extensions import db
@@ -178,11 +179,38 @@ def save_attachment(
         case, "attachment", uploader, {"attachment_id": attachment.id, "name": original}, now=now
     )
     case.updated_at = now
-    if entitlement.can_work_cases(uploader):
-        notify_customer(case, f"File added: {original[:80]}", actor=uploader, now=now)
-    else:
+    from_support = entitlement.can_work_cases(uploader)
+    if not from_support:
         case.last_customer_update_at = now
+    notify_customer(
+        case,
+        f"File added: {original[:80]}",
+        restarts_auto_close=from_support,
+        actor=uploader,
+        now=now,
+    )
     return attachment
+
+
+def attach_files(
+    case: Case,
+    files: list[FileStorage],
+    uploader: User,
+    *,
+    field: str = "attachments",
+    now: datetime | None = None,
+) -> list[Attachment]:
+    """Add files to an open case for someone who may change it; the one path for later files.
+
+    Raises DomainError: 403 for someone who may not change the case, 409 on a closed case,
+    422 when no file was sent, 413 for a file over the limit (nothing of any file is kept).
+    """
+    require_may_act(case, uploader)
+    chosen = uploaded_files(files)
+    if not chosen:
+        raise DomainError({field: "Choose at least one file to attach."})
+    require_open(case, "Reopen the case before adding files.", field)
+    return [save_attachment(case, item, uploader, now=now) for item in chosen]
 
 
 def attachment_path(attachment: Attachment) -> Path:

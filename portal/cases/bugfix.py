@@ -48,6 +48,7 @@ def release_fixes_cases(release: Release) -> int:
         notify_customer(
             case,
             f"A fix for your problem is available in {name}",
+            restarts_auto_close=True,
             details=(
                 f"Bug {case.bug_id}, which this case was waiting for, is fixed in {name}, now "
                 "released for production use. Please install it and tell us on the case "

@@ -4,30 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
 from portal.cases import closure, conversation, escalation, queries
 from portal.cases.attachments import (
+    attach_files,
     attachment_path,
     human_size,
     max_attachment_bytes,
-    save_attachment,
-    uploaded_files,
 )
 from portal.cases.blueprint import bp
 from portal.cases.clock import response_clock
 from portal.cases.uploads import accept_uploads
+from portal.cases.workspace import staff_tools_context
 from portal.domain_error import DomainError
 from portal.extensions import csrf
-from portal.htmx import is_htmx_request
+from portal.htmx import is_htmx_request, render
 from portal.markdown import render_markdown
 from portal.models import Case, CaseStatus
 from portal.models.types import utcnow
 from portal.policy import Severity, Tier
-from portal.staff.tools import staff_tools_context
 
 
 def _case_or_404(number: str) -> Case:
@@ -37,12 +36,13 @@ def _case_or_404(number: str) -> Case:
     return case
 
 
-def _acting_case_or_404(number: str) -> Case:
-    """The case, when this person may act on it as the customer; 404 if they cannot see it."""
+def _customer_case_or_404(number: str) -> Case:
+    """The case, for the customer's own actions; staff work cases from the staff tools.
+
+    Whether this person may change the case is the operation's own check.
+    """
     case = _case_or_404(number)
-    if not entitlement.can_act_on_case_as_customer(current_user, case):
-        if entitlement.agreement_lapsed_for(current_user, case):
-            abort(403, entitlement.AGREEMENT_LAPSED)
+    if entitlement.can_work_cases(current_user):
         abort(403, "Support staff work cases from the staff tools; this page is read-only for you.")
     return case
 
@@ -78,39 +78,31 @@ def case_context(case: Case, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _page(case: Case, status: int = 200, **extra: Any) -> tuple[str, int]:
-    template = "cases/_case_body.html" if is_htmx_request() else "cases/show.html"
-    return render_template(template, **case_context(case, **extra)), status
+def _page(case: Case, status: int = 200, **extra: Any) -> Response:
+    """The case page, or just its body for an HTMX swap."""
+    return render("cases/show.html", "cases/_case_body.html", status, **case_context(case, **extra))
 
 
 @bp.route("/cases/<number>")
 @login_required
-def show(number: str) -> Any:
-    case = _case_or_404(number)
-    body, status = _page(case)
-    response = Response(body, status, mimetype="text/html")
-    response.vary.add("HX-Request")
-    return response
+def show(number: str) -> Response:
+    return _page(_case_or_404(number))
 
 
 @bp.route("/cases/<number>/messages", methods=["POST"])
 @login_required
-def reply(number: str) -> Any:
+def reply(number: str) -> Response:
     """A customer's message; HTMX swaps the case body, errors keep what was typed."""
-    case = _acting_case_or_404(number)
+    case = _customer_case_or_404(number)
     text = request.form.get("body", "")
     try:
         conversation.post_message(case, current_user, text)
     except DomainError as error:
-        body, status = _page(
-            case, error.status, reply_text=text, reply_error=" ".join(error.errors.values())
-        )
-        response = Response(body, status, mimetype="text/html")
+        response = _page(case, error.status, reply_text=text, reply_error=error.message)
         response.headers["HX-Reswap-Errors"] = "true"
         return response
     if is_htmx_request():
-        body, status = _page(case)
-        return Response(body, status, mimetype="text/html")
+        return _page(case)
     flash("Your message was added to the case.", "success")
     return redirect(url_for("cases.show", number=case.number, _anchor="conversation"))
 
@@ -118,19 +110,13 @@ def reply(number: str) -> Any:
 @bp.route("/cases/<number>/attachments", methods=["POST"])
 @csrf.exempt  # checked by accept_uploads() once the upload limits are in place
 @login_required
-def upload(number: str) -> Any:
-    case = _acting_case_or_404(number)
+def upload(number: str) -> Response:
+    case = _customer_case_or_404(number)
     accept_uploads()
     try:
-        files = uploaded_files(request.files.getlist("attachments"))
-        if not files:
-            raise DomainError({"attachments": "Choose at least one file to attach."})
-        if case.is_closed:
-            raise DomainError({"attachments": "Reopen the case before adding files."}, status=409)
-        for item in files:
-            save_attachment(case, item, current_user)
+        files = attach_files(case, request.files.getlist("attachments"), current_user)
     except DomainError as error:
-        return _page(case, error.status, upload_error=" ".join(error.errors.values()))
+        return _page(case, error.status, upload_error=error.message)
     flash(f"{len(files)} file(s) attached.", "success")
     return redirect(url_for("cases.show", number=case.number, _anchor="attachments"))
 
@@ -161,43 +147,27 @@ def download(number: str, attachment_id: int) -> Response:
     return response
 
 
-def _act(number: str, action: Any, done: str) -> Any:
-    case = _acting_case_or_404(number)
-    try:
-        action(case)
-    except DomainError as error:
-        abort(409, str(error))
-    flash(done, "success")
-    return redirect(url_for("cases.show", number=case.number))
-
-
 @bp.route("/cases/<number>/escalate", methods=["POST"])
 @login_required
-def escalate(number: str) -> Any:
-    def act(case: Case) -> None:
-        if case.is_closed:
-            raise DomainError("A closed case cannot be escalated; reopen it first.", status=409)
-        escalation.escalate(case, current_user, reason=request.form.get("reason", "").strip())
-
-    return _act(number, act, "The case is escalated: support managers have been told.")
+def escalate(number: str) -> Response:
+    case = _customer_case_or_404(number)
+    escalation.escalate(case, current_user, reason=request.form.get("reason", "").strip())
+    flash("The case is escalated: support managers have been told.", "success")
+    return redirect(url_for("cases.show", number=case.number))
 
 
 @bp.route("/cases/<number>/close", methods=["POST"])
 @login_required
-def close(number: str) -> Any:
-    def act(case: Case) -> None:
-        reason = "The customer confirmed the problem is resolved."
-        if case.status != CaseStatus.RESOLVED.value:
-            reason = "The customer closed the case."
-        closure.close_case(case, current_user, reason=reason)
-
-    return _act(number, act, "The case is closed. Thank you for letting us know.")
+def close(number: str) -> Response:
+    closure.close_case(_customer_case_or_404(number), current_user)
+    flash("The case is closed. Thank you for letting us know.", "success")
+    return redirect(url_for("cases.show", number=number))
 
 
 @bp.route("/cases/<number>/reopen", methods=["POST"])
 @login_required
-def reopen(number: str) -> Any:
-    def act(case: Case) -> None:
-        closure.reopen_case(case, current_user, reason=request.form.get("reason", "").strip())
-
-    return _act(number, act, "The case is open again and back with support.")
+def reopen(number: str) -> Response:
+    case = _customer_case_or_404(number)
+    closure.reopen_case(case, current_user, reason=request.form.get("reason", "").strip())
+    flash("The case is open again and back with support.", "success")
+    return redirect(url_for("cases.show", number=case.number))

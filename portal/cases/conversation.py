@@ -7,6 +7,7 @@ from datetime import datetime
 from portal.accounts import entitlement
 from portal.cases.escalation import escalate, mentions_please_escalate
 from portal.cases.filing import MAX_TEXT
+from portal.cases.permissions import require_may_act, require_open
 from portal.cases.status import change_status
 from portal.cases.timeline import notify_customer, record_event
 from portal.domain_error import DomainError
@@ -47,13 +48,13 @@ def post_message(
 
     Customer: records their update, hands the case back to support, escalates on "please
     escalate". Support: the first public reply stops the response clock (met or missed),
-    counts as a notice for the seven-day rule, and mails the customer. Raises DomainError
-    (409) on a closed case: it must be reopened first.
+    restarts the seven-day auto-close week, and mails the customer. Raises DomainError: 403
+    for someone who may not change the case, 409 on a closed case (reopen it first).
     """
     now = now or utcnow()
+    require_may_act(case, author)
     text = check_body(body)
-    if case.is_closed:
-        raise DomainError({"body": "This case is closed. Reopen it to add a message."}, status=409)
+    require_open(case, "This case is closed. Reopen it to add a message.", "body")
     from_support = entitlement.can_work_cases(author)
     message = CaseMessage(
         case=case,
@@ -90,6 +91,7 @@ def _after_support_reply(case: Case, author: User, message: CaseMessage, now: da
     notify_customer(
         case,
         f"New reply from {author.name}",
+        restarts_auto_close=True,
         actor=author,
         details=plain_text(message.body, limit=2000),
         now=now,

@@ -9,7 +9,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from portal.accounts import entitlement
+from portal.cases.permissions import require_may_act, require_open
 from portal.cases.timeline import case_url, notify_customer, record_event
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.mail.outbox import queue_mail
 from portal.models import Case, Role, User
@@ -45,10 +47,18 @@ def escalate(
 ) -> bool:
     """Mark the case escalated, tell support managers and the customer; False if it already was.
 
-    Flushes, never commits.
+    ``actor`` is the customer asking (a message, the Escalate button, the filing itself) or
+    support escalating for them (with a reason the customer reads). A closed case cannot be
+    escalated (409): reopen it first. Flushes, never commits.
     """
+    if actor is not None:
+        require_may_act(case, actor)
     if case.escalated:
         return False
+    require_open(case, "A closed case cannot be escalated; reopen it first.")
+    by_support = actor is not None and entitlement.can_work_cases(actor)
+    if by_support and not reason:
+        raise DomainError({"reason": "Give a reason for escalating; the customer will see it."})
     now = now or utcnow()
     case.escalated = True
     case.escalated_at = now
@@ -65,7 +75,6 @@ def escalate(
             actor=actor,
             case_link=case_url(case),
         )
-    by_support = actor is not None and entitlement.can_work_cases(actor)
     if not by_support:
         case.last_customer_update_at = now  # the customer asked: the case is not idle
     details = (
@@ -75,21 +84,35 @@ def escalate(
     notify_customer(
         case,
         "Your case has been escalated",
+        restarts_auto_close=by_support,
         actor=None,  # the customer gets this confirmation even when they escalated
-        details=f"{reason}\n\n{details}" if by_support and reason else details,
+        details=f"{reason}\n\n{details}" if by_support else details,
         now=now,
-        from_support=by_support,
     )
     return True
 
 
 def deescalate(case: Case, actor: User, *, reason: str, now: datetime | None = None) -> bool:
-    """End an escalation (managers, issue 5); False if the case was not escalated."""
+    """End an escalation (support managers, with a reason the customer reads); False if the
+    case was not escalated."""
+    if not entitlement.can_manage_escalations(actor):
+        raise DomainError("Only support managers end escalations.", status=403)
     if not case.escalated:
         return False
+    if not reason:
+        raise DomainError(
+            {"reason": "Give a reason for ending the escalation; the customer will see it."}
+        )
     now = now or utcnow()
     case.escalated = False
     case.updated_at = now
     record_event(case, "deescalated", actor, {"reason": reason}, now=now)
-    notify_customer(case, "Your case is no longer escalated", actor=actor, details=reason, now=now)
+    notify_customer(
+        case,
+        "Your case is no longer escalated",
+        restarts_auto_close=True,
+        actor=actor,
+        details=reason,
+        now=now,
+    )
     return True

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import text
+from werkzeug.datastructures import FileStorage
 
 from portal.accounts import entitlement
+from portal.cases.attachments import save_attachment, uploaded_files
 from portal.cases.escalation import escalate, mentions_please_escalate
 from portal.cases.timeline import case_url, record_event
 from portal.domain_error import DomainError
@@ -132,11 +135,13 @@ def file_case(
     *,
     channel: Channel | str = Channel.WEB,
     filed_by: User | None = None,
+    attachments: Sequence[FileStorage] = (),
     now: datetime | None = None,
 ) -> Case:
     """Open a case for ``contact`` in ``organisation`` and queue its acknowledgement mail.
 
     ``filed_by`` is the staff member who logged a phone case; otherwise the contact filed it.
+    ``attachments`` are the files sent with the filing (logs, configuration, crash dumps).
     Raises DomainError: 422 for bad fields, 403 when the contact may not file for that
     organisation. Flushes, never commits.
     """
@@ -150,6 +155,7 @@ def file_case(
     errors = check_draft(draft)
     if errors:
         raise DomainError(errors)
+    files = uploaded_files(list(attachments))  # an oversized file refuses the whole filing
     values = draft.checked
     agreement = entitlement.active_agreement(organisation, now.date())
     tier = Tier.parse(agreement.tier)
@@ -191,6 +197,8 @@ def file_case(
         case_link=case_url(case),
         severity=severity,
     )
+    for upload in files:
+        save_attachment(case, upload, filed_by or contact, now=now)
     if mentions_please_escalate(case.subject) or mentions_please_escalate(case.description):
         escalate(case, contact, reason="The customer asked for escalation when filing.", now=now)
     return case

@@ -7,10 +7,15 @@ auto-close job, a release that fixes a bug) goes through `change_status`, which 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+
+from sqlalchemy import ColumnElement, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.cases.timeline import record_event
 from portal.domain_error import DomainError
+from portal.extensions import db
 from portal.models import Case, CaseEvent, CaseStatus, User
 from portal.models.types import utcnow
 
@@ -73,11 +78,17 @@ def change_status(
     reason: str = "",
     now: datetime | None = None,
     public: bool = True,
+    only_if: Sequence[ColumnElement[bool]] = (),
 ) -> CaseEvent | None:
     """Move ``case`` to ``to`` if the table allows it and record it; None if already there.
 
-    Raises DomainError for a move the table forbids. Sets resolved_at / closed_at and
+    Raises DomainError (409) for a move the table forbids. Sets resolved_at / closed_at and
     clears closed_at on reopening. Flushes, never commits.
+
+    ``only_if`` makes the move a conditional UPDATE: it happens only if the case still has
+    the status it was read with and every condition still holds in the database, so a job
+    that decided from an earlier read loses to a concurrent change (a customer's reply)
+    instead of overwriting it. It returns None when it lost.
     """
     now = now or utcnow()
     target = CaseStatus(to)
@@ -92,14 +103,29 @@ def change_status(
             field="status",
             status=409,
         )
-    case.status = target.value
-    case.updated_at = now
+    values: dict[str, object] = {"status": target.value, "updated_at": now}
     if target is S.RESOLVED:
-        case.resolved_at = now
+        values["resolved_at"] = now
     if target is S.CLOSED:
-        case.closed_at = now
+        values["closed_at"] = now
     elif current is S.CLOSED:
-        case.closed_at = None
+        values["closed_at"] = None
+    if only_if:
+        db.session.flush()
+        won = db.session.execute(
+            update(Case)
+            .where(Case.id == case.id, Case.status == current.value, *only_if)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not won:
+            db.session.refresh(case)
+            return None
+        for name, value in values.items():
+            set_committed_value(case, name, value)
+    else:
+        for name, value in values.items():
+            setattr(case, name, value)
     data = {"from": current.value, "to": target.value}
     if reason:
         data["reason"] = reason

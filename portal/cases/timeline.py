@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import current_app, has_request_context, url_for
 
-from portal.accounts import entitlement
 from portal.extensions import db
 from portal.mail.outbox import queue_mail
 from portal.models import Case, CaseEvent, User
@@ -68,25 +67,21 @@ def notify_customer(
     case: Case,
     headline: str,
     *,
+    restarts_auto_close: bool,
     actor: User | None = None,
     details: str = "",
     template: str = "cases_activity",
     now: datetime | None = None,
-    from_support: bool | None = None,
     **context: Any,
 ) -> None:
     """Mail the case's contact about something they can see on the case page.
 
-    Nothing is sent for what the contact did themselves: they saw it happen. A notice from
-    support restarts the seven-day auto-close clock, whatever it was about: a reply, a status,
-    a file, a new owner. `from_support` says whether it is one; by default it is when the
-    actor is support staff, or when there is no actor (the portal acting for support: a
-    release with the fix, the auto-close itself).
+    Nothing is sent for what the contact did themselves: they saw it happen. Each operation
+    says whether its notice restarts the seven-day auto-close week (`restarts_auto_close`):
+    support telling the customer something does; the customer's own actions do not.
     """
-    if from_support is None:
-        from_support = actor is None or entitlement.can_work_cases(actor)
-    if from_support:
-        case.last_support_notice_at = now or utcnow()
+    if restarts_auto_close:
+        restart_auto_close_week(case, now)
     if actor is not None and actor.id == case.contact_id:
         return
     queue_mail(
@@ -100,3 +95,8 @@ def notify_customer(
         case_link=case_url(case),
         **context,
     )
+
+
+def restart_auto_close_week(case: Case, now: datetime | None = None) -> None:
+    """Support has told the customer something: the seven quiet days count from now."""
+    case.last_support_notice_at = now or utcnow()

@@ -14,12 +14,7 @@ from portal.cases import (
     filing,
     queries,
 )
-from portal.cases.attachments import (
-    human_size,
-    max_attachment_bytes,
-    save_attachment,
-    uploaded_files,
-)
+from portal.cases.attachments import human_size, max_attachment_bytes
 from portal.cases.blueprint import bp
 from portal.cases.deflection import suggestions_for
 from portal.cases.uploads import accept_uploads
@@ -80,10 +75,8 @@ def new() -> Response | str:
     organisation_id = _organisation_id(request.form)
     try:
         organisation = filing.filing_organisation(current_user, organisation_id)
-        files = uploaded_files(request.files.getlist("attachments"))
-        case = filing.file_case(current_user, organisation, draft)
-        for upload in files:
-            save_attachment(case, upload, current_user)
+        files = request.files.getlist("attachments")
+        case = filing.file_case(current_user, organisation, draft, attachments=files)
     except DomainError as error:
         context = _form_context(draft, error.errors, chosen_organisation=organisation_id)
         return render_template("cases/new.html", **context), error.status  # type: ignore[return-value]

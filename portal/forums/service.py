@@ -17,7 +17,7 @@ from portal.accounts import entitlement
 from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.forums import events
-from portal.ideas import terms
+from portal.forums import suggestion_terms as terms
 from portal.models import Category, Post, PostRevision, Topic, User
 from portal.models.types import MAX_ID, utcnow
 

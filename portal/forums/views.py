@@ -23,8 +23,8 @@ from portal.domain_error import DomainError
 from portal.extensions import client_address, csrf, db, limiter
 from portal.forums import service, watching
 from portal.forums.moderation_views import bp as moderation_bp
+from portal.forums.suggestion_terms import terms_paragraphs
 from portal.htmx import is_htmx_request, render
-from portal.ideas.terms import terms_paragraphs
 from portal.markdown import render_markdown
 from portal.models import Topic
 from portal.search import apply_now

@@ -16,7 +16,7 @@ from portal.accounts import entitlement
 from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.forums.service import Page, clean_body, clean_title
-from portal.ideas.terms import accept_terms, has_accepted_terms
+from portal.forums.suggestion_terms import accept_terms, has_accepted_terms
 from portal.jobs import enqueue
 from portal.models import Idea, IdeaStatus, IdeaVote
 from portal.models.types import utcnow

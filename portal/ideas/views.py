@@ -10,9 +10,9 @@ from portal.accounts import entitlement
 from portal.domain_error import DomainError
 from portal.extensions import client_address, limiter
 from portal.forums.service import MAX_BODY_BYTES
+from portal.forums.suggestion_terms import terms_paragraphs
 from portal.htmx import is_htmx_request, render
 from portal.ideas import service, tiers
-from portal.ideas.terms import terms_paragraphs
 from portal.markdown import render_markdown
 from portal.models import Idea, IdeaStatus
 

@@ -21,9 +21,9 @@ from portal.accounts import entitlement
 from portal.htmx import is_htmx_request, render
 from portal.kb import service
 from portal.kb.blueprint import bp
+from portal.kb.case_drafts import cases_for_article
 from portal.markdown import render_markdown
 from portal.search.query import clean_query
-from portal.staff.kb_drafts import cases_for_article
 
 SEARCH_TYPES = {"article": "Articles", "topic": "Forum threads", "doc": "Documentation"}
 RELATED_COUNT = 5

@@ -12,13 +12,13 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
-from portal.cases import conversation, queries
+from portal.cases import conversation, queries, triage
 from portal.cases.case_views import case_context
 from portal.domain_error import DomainError
 from portal.extensions import db
+from portal.kb import case_drafts
 from portal.models import Case, User
 from portal.numbers import parse_id
-from portal.staff import kb_drafts, triage
 from portal.staff.blueprint import bp
 from portal.templating import viewer_zone
 
@@ -49,7 +49,6 @@ def _staff_case(number: str) -> Case:
 def _run(case: Case, action: str, form: Any) -> None:
     me: User = current_user._get_current_object()
     if action == "reply":
-        triage.check_may_act(case, me)
         conversation.post_message(case, me, form.get("body", ""))
     elif action == "note":
         conversation.add_internal_note(case, me, form.get("body", ""))
@@ -95,13 +94,12 @@ def case_action(number: str, action: str) -> Response | tuple[str, int]:
     try:
         _run(case, action, form)
     except DomainError as error:
-        message = " ".join(error.errors.values())
         context = case_context(
-            case, staff_error=message, staff_action=action, staff_form=request.form
+            case, staff_error=error.message, staff_action=action, staff_form=request.form
         )
         return render_template("cases/show.html", **context), error.status
     flash(DONE[action], "success")
-    return redirect(f"/cases/{case.number}#staff-tools")
+    return redirect(url_for("cases.show", number=case.number, _anchor="staff-tools"))
 
 
 def local_due(day: str, moment: str) -> str:
@@ -119,16 +117,16 @@ def kb_draft(number: str) -> Response | tuple[str, int]:
     """Draft a KB article from a resolved case, prefilled from its problem and resolution."""
     case = _staff_case(number)
     error = ""
-    fields = kb_drafts.prefilled_draft(case)
+    fields = case_drafts.prefilled_draft(case)
     if request.method == "POST":
         fields = {
             name: request.form.get(name, "")
             for name in ("title", "slug", "summary", "product", "versions", "tags", "body")
         }
         try:
-            article = kb_drafts.draft_article(case, fields, current_user._get_current_object())
+            article = case_drafts.draft_article(case, fields, current_user._get_current_object())
         except DomainError as problem:
-            error = " ".join(problem.errors.values())
+            error = problem.message
             status = problem.status
         else:
             flash("The draft is saved. A KB engineer will review and publish it.", "success")
@@ -140,5 +138,5 @@ def kb_draft(number: str) -> Response | tuple[str, int]:
         case=case,
         fields=fields,
         error=error,
-        existing=kb_drafts.articles_for_case(case),
+        existing=case_drafts.articles_for_case(case),
     ), (status if error else 200)

@@ -161,21 +161,3 @@ def view_counts(user: User) -> dict[str, int]:
         ).select_from(Case)
     ).one()
     return dict(zip(VIEWS, row, strict=True))
-
-
-def staff_members() -> list[tuple[User, StaffProfile | None]]:
-    """Everyone who can own a case, with their profile, for owner filters and assignment."""
-    from portal.accounts.entitlement import SUPPORT_STAFF
-
-    people = db.session.scalars(
-        select(User)
-        .where(User.role.in_([r.value for r in SUPPORT_STAFF]), User.active.is_(True))
-        .order_by(User.name)
-    ).all()
-    profiles = {
-        p.user_id: p
-        for p in db.session.scalars(
-            select(StaffProfile).where(StaffProfile.user_id.in_([u.id for u in people]))
-        )
-    }
-    return [(person, profiles.get(person.id)) for person in people]

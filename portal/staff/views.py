@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
+from portal.accounts.service import support_staff
 from portal.cases.filing import CaseDraft
 from portal.charts import bar_chart, line_chart
 from portal.domain_error import DomainError
@@ -36,7 +37,7 @@ def queue_view() -> Response:
         severities=list(Severity),
         statuses=[s for s in CaseStatus if s.is_open],
         products=current_app.config["VENDOR_PRODUCTS"],
-        staff=queue.staff_members(),
+        staff=support_staff(),
     )
 
 

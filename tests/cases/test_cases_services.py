@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.cases import closure, conversation, escalation
+from portal.cases import closure, conversation, escalation, triage
 from portal.cases.filing import CaseDraft, file_case
 from portal.cases.status import TRANSITIONS, change_status
 from portal.domain_error import DomainError
@@ -15,7 +15,6 @@ from portal.extensions import db
 from portal.jobs import registry
 from portal.jobs.registry import handler, isolated_registry
 from portal.models import CaseEvent, CaseStatus, Job, OutgoingMail
-from portal.staff import triage
 from tests.cases.conftest import TUESDAY_MORNING, file_for
 from tests.conftest import make_user
 

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from portal.cases import conversation
+from portal.cases import conversation, triage
 from portal.extensions import db
 from portal.jobs.runner import run_pass
 from portal.models import Case, OutgoingMail, Role
 from portal.policy import DEFAULT_POLICY, Severity, recompute_due_at
-from portal.staff import alerts, triage
+from portal.staff import alerts
 from tests.conftest import make_user
 from tests.staff.conftest import make_gold_case
 

@@ -2,11 +2,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from portal.cases import triage
 from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import CaseEvent, OutgoingMail, Role
 from portal.models.types import utcnow
-from portal.staff import triage
 from tests.conftest import make_user
 from tests.staff.conftest import make_gold_case
 

@@ -1,8 +1,11 @@
 """What support staff do to a case: take and assign it, review its severity, link a bug,
-flag a third-party product, change its status, and (managers) write action plans.
+flag a third-party product, change its status, escalate for the customer, and (managers)
+write action plans and end escalations.
 
-Every change writes a timeline event; changes the customer can see are mailed to them.
-All functions flush, never commit, and raise DomainError with the status a caller should answer.
+Each operation checks its own rules (who may act, what the case's state allows) and raises
+DomainError with the status a caller should answer; every change writes a timeline event,
+and each one the customer can see is mailed to them and restarts the auto-close week.
+All functions flush, never commit.
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ from typing import Any
 from portal.accounts import entitlement
 from portal.cases.closure import close_case
 from portal.cases.escalation import deescalate, escalate
+from portal.cases.permissions import require_may_work
 from portal.cases.status import can_move, change_status
 from portal.cases.timeline import notify_customer, record_event
 from portal.domain_error import DomainError
 from portal.extensions import db
-from portal.models import Case, CaseStatus, StaffProfile, User
+from portal.models import Case, CaseStatus, User
 from portal.models.types import utcnow
 from portal.offerings.service import current_policy
 from portal.policy import Severity, recompute_due_at
@@ -38,14 +42,6 @@ def _reason(reason: object, required: bool, what: str) -> str:
     if len(text) > MAX_REASON:
         raise DomainError({"reason": f"Keep the reason under {MAX_REASON} characters."})
     return text
-
-
-def check_may_act(case: Case, actor: User) -> None:
-    if not entitlement.can_act_on_case(actor, case):
-        owner = case.owner.name if case.owner else "someone else"
-        raise DomainError(
-            f"This case belongs to {owner}; ask a support manager to reassign it.", status=403
-        )
 
 
 def assign(
@@ -85,7 +81,7 @@ def assign(
     details = f"{owner.name} is the support engineer for this case (working in {owner.timezone})."
     if text:
         details += f" Reason for the change: {text}"
-    notify_customer(case, headline, actor=actor, details=details, now=now)
+    notify_customer(case, headline, restarts_auto_close=True, actor=actor, details=details, now=now)
     return True
 
 
@@ -94,7 +90,7 @@ def change_severity(
 ) -> bool:
     """Review the severity; the due time is recomputed from the filing time, so business
     time already spent still counts. False if unchanged."""
-    check_may_act(case, actor)
+    require_may_work(case, actor)
     try:
         new = Severity.parse(str(severity))
     except ValueError as error:
@@ -113,6 +109,7 @@ def change_severity(
     notify_customer(
         case,
         f"Severity changed from {old} to {new.value}",
+        restarts_auto_close=True,
         actor=actor,
         details=f"{new.value} ({new.label}): {new.definition} Reason: {text}",
         now=now,
@@ -128,7 +125,7 @@ def set_bug(case: Case, bug_id: object, actor: User, *, now: datetime | None = N
     Removing the link from a case waiting for the fix hands it back to support. A closed case
     keeps its link as it was (409): reopen it first.
     """
-    check_may_act(case, actor)
+    require_may_work(case, actor)
     if bug_id is not None and not isinstance(bug_id, str):
         raise DomainError({"bug_id": "The bug tracking number must be text."})
     value = (bug_id or "").strip() or None
@@ -153,6 +150,7 @@ def set_bug(case: Case, bug_id: object, actor: User, *, now: datetime | None = N
         notify_customer(
             case,
             "Your case is no longer linked to a product bug",
+            restarts_auto_close=True,
             actor=actor,
             details=details,
             now=now,
@@ -165,6 +163,7 @@ def set_bug(case: Case, bug_id: object, actor: User, *, now: datetime | None = N
     notify_customer(
         case,
         f"Your case is linked to bug {value}",
+        restarts_auto_close=True,
         actor=actor,
         details=(
             "Our engineers have confirmed a product bug. The case stays open until a "
@@ -179,7 +178,7 @@ def set_third_party(
     case: Case, flag: object, vendor: object, actor: User, *, now: datetime | None = None
 ) -> bool:
     """Mark the problem as lying in another vendor's hardware or software, and say whose."""
-    check_may_act(case, actor)
+    require_may_work(case, actor)
     if not isinstance(flag, bool):
         raise DomainError({"third_party": "'third_party' must be true or false."})
     name = vendor.strip()[:120] if isinstance(vendor, str) and flag else ""
@@ -195,6 +194,7 @@ def set_third_party(
         notify_customer(
             case,
             f"The problem appears to be in {whose}'s product",
+            restarts_auto_close=True,
             actor=actor,
             details=(
                 f"Our analysis points to hardware or software from {whose}. Please open a "
@@ -207,6 +207,7 @@ def set_third_party(
         notify_customer(
             case,
             "The problem is no longer thought to be in another vendor's product",
+            restarts_auto_close=True,
             actor=actor,
             details="Support is looking at the case again as a problem in our own product.",
             now=now,
@@ -217,7 +218,7 @@ def set_third_party(
 def set_status(
     case: Case, status: object, actor: User, reason: object = "", *, now: datetime | None = None
 ) -> bool:
-    check_may_act(case, actor)
+    require_may_work(case, actor)
     try:
         target = CaseStatus(str(status))
     except ValueError as error:
@@ -225,31 +226,23 @@ def set_status(
         raise DomainError({"status": f"Unknown status; use one of {allowed}."}) from error
     if target is CaseStatus.AWAITING_BUG_FIX and not case.bug_id:
         raise DomainError({"status": "Link a bug tracking number before waiting for its fix."})
-    if target is CaseStatus.CLOSED:
-        return _close_with_agreement(case, actor, reason, now)
     text = _reason(reason, False, "the status change")
-    try:
-        event = change_status(case, target, actor, reason=text, now=now)
-    except DomainError as error:
-        raise DomainError({"status": str(error)}, status=409) from error
+    if target is CaseStatus.CLOSED:
+        if case.is_closed:
+            return False
+        close_case(case, actor, reason=text, now=now)
+        return True
+    event = change_status(case, target, actor, reason=text, now=now)
     if event is not None:
         notify_customer(
-            case, f"Your case is now {target.label.lower()}", actor=actor, details=text, now=now
+            case,
+            f"Your case is now {target.label.lower()}",
+            restarts_auto_close=True,
+            actor=actor,
+            details=text,
+            now=now,
         )
     return event is not None
-
-
-def _close_with_agreement(case: Case, actor: User, reason: object, now: datetime | None) -> bool:
-    """Support closes a case only with the customer's agreement, and says how it was given;
-    the close is the customer's own (mail, survey invitation)."""
-    if case.is_closed:
-        return False
-    text = _reason(reason, True, "closing, such as how the customer agreed")
-    try:
-        close_case(case, actor, reason=text, now=now)
-    except DomainError as error:
-        raise DomainError({"status": str(error)}, status=409) from error
-    return True
 
 
 def write_action_plan(
@@ -275,6 +268,7 @@ def write_action_plan(
     notify_customer(
         case,
         "A support manager has written an action plan",
+        restarts_auto_close=True,
         actor=actor,
         details=f"{case.action_plan}\n\nPlanned completion: {due:%d %B %Y, %H:%M} UTC.",
         now=now,
@@ -283,20 +277,13 @@ def write_action_plan(
 
 def escalate_for_customer(case: Case, actor: User, reason: object) -> bool:
     """Escalate on the customer's behalf (they asked by phone, say); False if it already was."""
-    check_may_act(case, actor)
-    if case.escalated:
-        return False
-    if case.is_closed:
-        raise DomainError("A closed case cannot be escalated; reopen it first.", status=409)
-    return escalate(case, actor, reason=_reason(reason, True, "escalating"))
+    require_may_work(case, actor)
+    return escalate(case, actor, reason=_reason(reason, False, "escalating"))
 
 
 def end_escalation(case: Case, actor: User, reason: object) -> bool:
-    if not entitlement.can_manage_escalations(actor):
-        raise DomainError("Only support managers end escalations.", status=403)
-    if not case.escalated:
-        return False
-    return deescalate(case, actor, reason=_reason(reason, True, "ending the escalation"))
+    """A manager ends the escalation, saying why; False if the case was not escalated."""
+    return deescalate(case, actor, reason=_reason(reason, False, "ending the escalation"))
 
 
 def parse_due(value: object) -> datetime:
@@ -377,18 +364,12 @@ def _staff_by_email(email: object) -> User:
     return user
 
 
-def owner_choices() -> list[tuple[User, StaffProfile | None]]:
-    from portal.staff.queue import staff_members
-
-    return staff_members()
-
-
 __all__ = [
     "apply_changes",
     "assign",
     "change_severity",
     "end_escalation",
-    "owner_choices",
+    "escalate_for_customer",
     "set_bug",
     "set_status",
     "set_third_party",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from portal.accounts import entitlement
+from portal.accounts.service import support_staff
 from portal.cases.status import allowed_next
+from portal.kb.case_drafts import articles_for_case
 from portal.models import Case, CaseStatus, User
 from portal.policy import Severity
-from portal.staff.kb_drafts import articles_for_case
-from portal.staff.queue import staff_members
 
 
 def staff_tools_context(case: Case, user: User) -> dict[str, Any]:
@@ -23,7 +23,7 @@ def staff_tools_context(case: Case, user: User) -> dict[str, Any]:
         "staff_may_take": case.owner_id is None and not case.is_closed,
         "staff_may_reassign": entitlement.can_reassign(user) and not case.is_closed,
         "staff_is_manager": entitlement.can_manage_escalations(user),
-        "staff_owner_choices": staff_members(),
+        "staff_owner_choices": support_staff(),
         "staff_next_statuses": sorted(allowed_next(case.status), key=list(CaseStatus).index),
         "staff_severities": list(Severity),
         "staff_notes": [m for m in case.messages if not m.public],
