@@ -12,7 +12,6 @@ from portal.api import bp
 from portal.api.helpers import bearer_user, fail, json_body, require_user
 from portal.api.spec import DATETIME, INTEGER, STRING, endpoint, nullable, obj
 from portal.kb import service
-from portal.kb.views import SEARCH_TYPES
 from portal.markdown import render_markdown
 from portal.models import Article, User
 from portal.search.query import MAX_QUERY_CHARS
@@ -21,7 +20,7 @@ from portal.transactions import after_commit
 STRINGS = {"type": "array", "items": STRING}
 HIT = obj(
     ["type", "slug", "title", "excerpt", "score", "url"],
-    type={"type": "string", "enum": list(SEARCH_TYPES)},
+    type={"type": "string", "enum": list(service.SEARCH_TYPES)},
     slug=STRING,
     title=STRING,
     excerpt={"type": "string", "description": "HTML: escaped text, matches in <mark>"},
@@ -90,7 +89,7 @@ def article_json(article: Article) -> dict[str, Any]:
         "q": STRING,
         "product": STRING,
         "tag": STRING,
-        "type": {"type": "string", "enum": list(SEARCH_TYPES)},
+        "type": {"type": "string", "enum": list(service.SEARCH_TYPES)},
         "page": INTEGER,
         "per_page": INTEGER,
     },
@@ -104,8 +103,8 @@ def kb_search() -> Any:
         known = ", ".join(current_app.config["VENDOR_PRODUCTS"])
         fail(422, f"Unknown product; use one of: {known}.", "unknown_product")
     doc_type = (args.get("type") or "").strip() or None
-    if doc_type and doc_type not in SEARCH_TYPES:
-        fail(422, f"Unknown type; use one of: {', '.join(SEARCH_TYPES)}.", "unknown_type")
+    if doc_type and doc_type not in service.SEARCH_TYPES:
+        fail(422, f"Unknown type; use one of: {', '.join(service.SEARCH_TYPES)}.", "unknown_type")
     if len(args.get("q") or "") > 2_000:
         fail(422, f"The query is too long; at most {MAX_QUERY_CHARS} characters count.", "invalid")
     per_page = min(search_engine.parse_page(args.get("per_page", 10)), 50)

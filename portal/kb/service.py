@@ -25,6 +25,10 @@ STATUSES = tuple(s.value for s in ArticleStatus)
 RESERVED_SLUGS = frozenset({"new", "manage", "preview"})
 
 
+# What a search can be narrowed to, by document type.
+SEARCH_TYPES = {"article": "Articles", "topic": "Forum threads", "doc": "Documentation"}
+
+
 def slugify(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug[:120].rstrip("-")

@@ -25,7 +25,6 @@ from portal.kb.case_drafts import cases_for_article
 from portal.markdown import render_markdown
 from portal.search.query import clean_query
 
-SEARCH_TYPES = {"article": "Articles", "topic": "Forum threads", "doc": "Documentation"}
 RELATED_COUNT = 5
 
 
@@ -37,7 +36,7 @@ def search_arguments(args) -> tuple[dict[str, object], list[str]]:  # noqa: ANN0
         notes.append(f"There is no product called “{product[:80]}”, so every product is shown.")
         product = None
     doc_type = (args.get("type") or "").strip() or None
-    if doc_type and doc_type not in SEARCH_TYPES:
+    if doc_type and doc_type not in service.SEARCH_TYPES:
         notes.append("That kind of result does not exist, so every kind is shown.")
         doc_type = None
     tag = (args.get("tag") or "").strip().lower()[:60] or None
@@ -69,7 +68,7 @@ def search() -> Response:
         products=current_app.config["VENDOR_PRODUCTS"],
         # The fragment has no filter controls, so as-you-type requests skip the tag query.
         tags=[] if is_htmx_request() else service.known_tags(),
-        types=SEARCH_TYPES,
+        types=service.SEARCH_TYPES,
         can_file=entitlement.can_file_case(current_user),
     )
 
