@@ -10,14 +10,15 @@ from portal.accounts import entitlement
 from portal.api import bp
 from portal.api.helpers import bearer_user, fail, json_body, require_user
 from portal.api.spec import BOOLEAN, STRING, endpoint, list_of, obj
-from portal.models import Release
+from portal.models import Release, ReleaseKind
 from portal.releases import service
 
+KIND = {"type": "string", "enum": [kind.value for kind in ReleaseKind]}
 RELEASE = obj(
     ["product", "version", "kind", "notes", "fixes", "production", "released_on"],
     product=STRING,
     version=STRING,
-    kind={"type": "string", "enum": ["hotfix", "minor", "major"]},
+    kind=KIND,
     notes=STRING,
     fixes={"type": "array", "items": STRING},
     production=BOOLEAN,
@@ -64,7 +65,7 @@ def list_releases() -> Any:
         ["version", "kind"],
         product=STRING,
         version=STRING,
-        kind={"type": "string", "enum": ["hotfix", "minor", "major"]},
+        kind=KIND,
         notes=STRING,
         fixes={"type": "array", "items": STRING},
         production=BOOLEAN,
