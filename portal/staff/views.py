@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
 from portal.accounts.service import support_staff
+from portal.cases import phone
 from portal.cases.filing import CaseDraft
 from portal.charts import bar_chart, line_chart
 from portal.domain_error import DomainError
@@ -16,7 +17,7 @@ from portal.models import CaseStatus
 from portal.numbers import parse_id
 from portal.policy import Severity, Tier
 from portal.staff import dashboard as dashboard_service
-from portal.staff import phone, profiles, queue
+from portal.staff import profiles, queue
 from portal.staff.blueprint import bp
 
 
