@@ -26,18 +26,12 @@ from portal.cases.timeline import case_url
 from portal.extensions import db
 from portal.jobs import periodic
 from portal.mail.outbox import queue_mail
-from portal.models import Case, CaseStatus, User
+from portal.models import Case, User
 from portal.offerings.service import current_policy
 from portal.policy import SlaStatus, sla_status
 
 NONE, AT_RISK, BREACHED = 0, 1, 2
 LEVELS = {SlaStatus.AT_RISK: AT_RISK, SlaStatus.BREACHED: BREACHED}
-# Support's move: a case waiting on the customer or on a bug fix is not support's to answer.
-SUPPORTS_MOVE = [
-    CaseStatus.NEW.value,
-    CaseStatus.ASSIGNED.value,
-    CaseStatus.WAITING_ON_SUPPORT.value,
-]
 
 
 def cases_to_watch() -> list[Case]:
@@ -48,7 +42,7 @@ def cases_to_watch() -> list[Case]:
             .where(
                 Case.first_response_at.is_(None),
                 Case.response_due_at.is_not(None),
-                Case.status.in_(SUPPORTS_MOVE),
+                Case.on_supports_move,
                 Case.sla_alert_level < BREACHED,
             )
             .options(joinedload(Case.owner), joinedload(Case.organisation))

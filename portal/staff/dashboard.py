@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.models import Case, CaseStatus, Deflection
+from portal.models import Case, Deflection
 from portal.models.types import utcnow
 from portal.policy import Severity, Tier
 
@@ -84,9 +84,7 @@ def build_dashboard(now: datetime | None = None, months: int = 6) -> Dashboard:
             row.append(_percent(hits, total))
         by_tier[tier.label] = row
 
-    open_filed = db.session.scalars(
-        select(Case.filed_at).where(Case.status != CaseStatus.CLOSED.value)
-    ).all()
+    open_filed = db.session.scalars(select(Case.filed_at).where(Case.is_open)).all()
     buckets: Counter[str] = Counter()
     for filed_at in open_filed:
         age = now - filed_at
@@ -99,7 +97,7 @@ def build_dashboard(now: datetime | None = None, months: int = 6) -> Dashboard:
     escalations = list(
         db.session.scalars(
             select(Case)
-            .where(Case.escalated.is_(True), Case.status != CaseStatus.CLOSED.value)
+            .where(Case.escalated.is_(True), Case.is_open)
             .options(joinedload(Case.owner), joinedload(Case.organisation))
             .order_by(Case.escalated_at)
         )
@@ -119,15 +117,7 @@ def build_dashboard(now: datetime | None = None, months: int = 6) -> Dashboard:
     oldest = list(
         db.session.scalars(
             select(Case)
-            .where(
-                Case.status.in_(
-                    [
-                        CaseStatus.NEW.value,
-                        CaseStatus.ASSIGNED.value,
-                        CaseStatus.WAITING_ON_SUPPORT.value,
-                    ]
-                )
-            )
+            .where(Case.on_supports_move)
             .options(joinedload(Case.owner), joinedload(Case.organisation))
             .order_by(waiting_since)
             .limit(10)

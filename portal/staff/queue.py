@@ -90,7 +90,7 @@ def _team_member_ids(user: User) -> Select:
 
 
 def _base_query(filters: QueueFilters, user: User) -> Select:
-    query = select(Case).where(Case.status != CaseStatus.CLOSED.value)
+    query = select(Case).where(Case.is_open)
     if filters.view == "unassigned":
         query = query.where(Case.owner_id.is_(None))
     elif filters.view == "mine":
@@ -148,7 +148,7 @@ def queue_page(user: User, filters: QueueFilters, now: datetime | None = None) -
 
 def view_counts(user: User) -> dict[str, int]:
     """How many open cases each view holds, in one statement."""
-    open_case = Case.status != CaseStatus.CLOSED.value
+    open_case = Case.is_open
     team_ids = _team_member_ids(user)
     row = db.session.execute(
         select(
