@@ -12,11 +12,14 @@ from portal.api.helpers import fail, json_body, require_user
 from portal.api.spec import BOOLEAN, DATETIME, INTEGER, STRING, endpoint, list_of, nullable, obj
 from portal.cases import closure, conversation, filing, queries
 from portal.cases.attachments import save_attachment, uploaded_files
+from portal.cases.standing import case_standing
 from portal.cases.status import TransitionError
 from portal.cases.uploads import accept_uploads
 from portal.extensions import db
 from portal.models import Attachment, Case, CaseMessage, Channel, User
+from portal.models.types import utcnow
 from portal.numbers import parse_page
+from portal.policy import SlaStanding
 from portal.staff import triage
 
 SEVERITY = {"type": "string", "enum": ["P1", "P2", "P3", "P4", "P5"]}
@@ -32,6 +35,7 @@ STATUS = {
         "closed",
     ],
 }
+SLA = {"type": "string", "enum": [standing.value for standing in SlaStanding]}
 PERSON = nullable(obj(["email", "name"], email=STRING, name=STRING))
 MESSAGE = obj(
     ["id", "author", "body", "public", "from_support", "created_at"],
@@ -66,6 +70,7 @@ SUMMARY_FIELDS = dict(
     response_due_at=nullable(DATETIME),
     first_response_at=nullable(DATETIME),
     response_met=nullable(BOOLEAN),
+    sla=SLA,
     url=STRING,
 )
 SUMMARY = obj(list(SUMMARY_FIELDS), **SUMMARY_FIELDS)
@@ -110,6 +115,7 @@ def case_summary(case: Case) -> dict[str, Any]:
         "response_due_at": _iso(case.response_due_at),
         "first_response_at": _iso(case.first_response_at),
         "response_met": case.response_met,
+        "sla": case_standing(case, utcnow()).value,
         "url": url_for("cases.show", number=case.number, _external=True),
     }
 

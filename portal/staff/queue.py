@@ -1,7 +1,7 @@
 """The staff queue: open cases in response-due order, flagged when at risk or breached.
 
 A page of the queue costs a fixed number of SQL statements however long it is: one count, one
-select joined to owner and organisation; SLA flags are computed in Python from the policy.
+select joined to owner and organisation; each row's SLA flag is its ``case_standing``.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from flask import current_app
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from portal.cases.standing import case_standing
 from portal.extensions import db
 from portal.models import Case, CaseStatus, StaffProfile, User
 from portal.models.types import utcnow
 from portal.numbers import parse_id, parse_page
 from portal.offerings.service import current_policy
-from portal.policy import Severity, SlaStatus, Tier, sla_status
+from portal.policy import Severity, SlaStanding, Tier
 
 VIEWS = {
     "unassigned": "Unassigned",
@@ -68,7 +69,7 @@ class QueueFilters:
 @dataclass
 class QueueRow:
     case: Case
-    sla: SlaStatus
+    sla: SlaStanding
     target: str
 
 
@@ -132,17 +133,14 @@ def queue_page(user: User, filters: QueueFilters, now: datetime | None = None) -
         .offset((filters.page - 1) * PAGE_SIZE)
     )
     policy = current_policy()
-    share = float(current_app.config.get("SLA_AT_RISK_SHARE", 0.25))
-    rows = []
-    for item in db.session.scalars(ordered).unique():
-        target = policy.target_for(item.tier, item.severity)
-        if item.first_response_at is not None:
-            status = SlaStatus.NO_TARGET
-        else:
-            status = sla_status(
-                item.response_due_at, now, target, policy.hours_for(item.tier), share
-            )
-        rows.append(QueueRow(item, status, target.describe()))
+    rows = [
+        QueueRow(
+            item,
+            case_standing(item, now, policy),
+            policy.target_for(item.tier, item.severity).describe(),
+        )
+        for item in db.session.scalars(ordered).unique()
+    ]
     return QueuePage(rows, total, filters)
 
 
