@@ -16,7 +16,7 @@ SQL twins, so the dashboard, the queue, the case page and the alert mails never 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, case, func, select
@@ -101,6 +101,8 @@ class Escalation:
 
 @dataclass
 class Dashboard:
+    """Every figure on the managers' dashboard, for one moment."""
+
     months: list[str]
     # (tier, severity) -> one cell per month, for the pairs that carry a target.
     attainment: dict[tuple[str, str], list[Attainment]]
@@ -113,7 +115,6 @@ class Dashboard:
     oldest_waiting: list[WaitingCase]
     waiting_total: int = 0
     waiting_breached: int = 0
-    now: datetime = field(default_factory=utcnow)
 
     @property
     def attainment_rows(self) -> list[AttainmentRow]:
@@ -281,5 +282,4 @@ def build_dashboard(now: datetime | None = None, months: int = 6) -> Dashboard:
         waiting,
         waiting_total,
         waiting_breached,
-        now,
     )
