@@ -35,6 +35,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
+    from portal.cases.standing import at_risk_share
+
+    at_risk_share(app.config)  # a bad PORTAL_SLA_AT_RISK_SHARE stops the app here, not later
 
     _init_extensions(app)
     # Before the blueprints: their rules pick the converter up when they are added.

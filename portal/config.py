@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from portal.policy import DEFAULT_AT_RISK_SHARE
+
 
 def load_secret_key(instance_path: str) -> str:
     """Read the instance's secret key, generating it once on first start."""
@@ -55,6 +57,9 @@ def defaults(instance_path: str) -> dict[str, object]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "JOBS_POLL_SECONDS": 5,
+        # A case waiting for its first reply is "at risk" once less than this share of its
+        # target's business time is left (read by portal.cases.standing.at_risk_share).
+        "SLA_AT_RISK_SHARE": DEFAULT_AT_RISK_SHARE,
         "BASE_URL": "http://127.0.0.1:5000",
         # The vendor's identity is configuration, not code (SPEC §9).
         "VENDOR_NAME": "Contoso Virtualisation",

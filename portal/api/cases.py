@@ -12,14 +12,17 @@ from portal.api.helpers import fail, json_body, require_user
 from portal.api.spec import BOOLEAN, DATETIME, INTEGER, STRING, endpoint, list_of, nullable, obj
 from portal.cases import closure, conversation, filing, queries
 from portal.cases.attachments import attach_files
+from portal.cases.standing import case_standing
 from portal.cases.uploads import accept_uploads
 from portal.domain_error import DomainError
 from portal.models import Attachment, Case, CaseMessage, CaseStatus, Channel, User
+from portal.models.types import utcnow
 from portal.numbers import parse_page
-from portal.policy import Severity
+from portal.policy import Severity, SlaStanding
 
 SEVERITY = {"type": "string", "enum": [s.value for s in Severity]}
 STATUS = {"type": "string", "enum": [s.value for s in CaseStatus]}
+SLA = {"type": "string", "enum": [standing.value for standing in SlaStanding]}
 PERSON = nullable(obj(["email", "name"], email=STRING, name=STRING))
 MESSAGE = obj(
     ["id", "author", "body", "public", "from_support", "created_at"],
@@ -54,6 +57,7 @@ SUMMARY_FIELDS = dict(
     response_due_at=nullable(DATETIME),
     first_response_at=nullable(DATETIME),
     response_met=nullable(BOOLEAN),
+    sla=SLA,
     url=STRING,
 )
 SUMMARY = obj(list(SUMMARY_FIELDS), **SUMMARY_FIELDS)
@@ -98,6 +102,7 @@ def case_summary(case: Case) -> dict[str, Any]:
         "response_due_at": _iso(case.response_due_at),
         "first_response_at": _iso(case.first_response_at),
         "response_met": case.response_met,
+        "sla": case_standing(case, utcnow()).value,
         "url": url_for("cases.show", number=case.number, _external=True),
     }
 

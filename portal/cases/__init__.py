@@ -12,4 +12,5 @@ Services (flush, never commit; the caller commits once):
 - ``queries``: ``visible_cases(user)``, ``find_case``, ``find_attachment``, ``list_cases``,
   ``timeline_for``.
 - ``timeline``: ``record_event``, ``notify_customer``; ``clock``: ``response_clock``.
+- ``standing``: ``case_standing`` (the one SLA standing), ``at_risk_share`` and its SQL twins.
 """

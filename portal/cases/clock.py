@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from portal.cases.standing import case_standing
 from portal.models import Case
 from portal.offerings.service import current_policy
-from portal.policy import SlaStatus, SupportPolicy, Tier, sla_status
+from portal.policy import SlaStanding, SupportPolicy, Tier
 
 
 def describe_duration(span: timedelta) -> str:
@@ -28,33 +29,38 @@ def describe_duration(span: timedelta) -> str:
 class ResponseClock:
     """What the case page shows about the first-response target."""
 
-    state: str  # "none", "answered_met", "answered_missed", "answered", "running", "overdue"
+    # "none", "answered_met", "answered_missed", "answered", "closed_missed", "running",
+    # "overdue": the page's wording and style; ``sla`` is the case's one standing.
+    state: str
     text: str
-    sla: SlaStatus | None = None
+    sla: SlaStanding = SlaStanding.NONE
 
 
 def response_clock(case: Case, now: datetime, policy: SupportPolicy | None = None) -> ResponseClock:
     """The first-response clock of ``case`` at ``now``, computed on the server."""
-    if case.first_response_at is not None:
-        if case.response_met is True:
-            return ResponseClock("answered_met", "Answered within the response target.")
-        if case.response_met is False:
-            return ResponseClock("answered_missed", "Answered after the response target.")
-        return ResponseClock("answered", "Answered by support.")
-    if case.response_due_at is None:
-        return ResponseClock("none", "No response-time target applies to this severity.")
-    if case.is_closed:
-        return ResponseClock("none", "Closed before a reply from support.")
     policy = policy or current_policy()
+    standing = case_standing(case, now, policy)
+    answered = case.first_response_at is not None
+    if standing is SlaStanding.MET:
+        return ResponseClock("answered_met", "Answered within the response target.", standing)
+    if standing is SlaStanding.MISSED:
+        if answered:
+            return ResponseClock("answered_missed", "Answered after the response target.", standing)
+        text = "Closed without a reply from support, after the response target had passed."
+        return ResponseClock("closed_missed", text, standing)
+    if answered:
+        return ResponseClock("answered", "Answered by support.", standing)
+    if standing is SlaStanding.NONE:
+        if case.response_due_at is not None and not case.is_open:
+            return ResponseClock("none", "Closed before a reply from support.", standing)
+        return ResponseClock("none", "No response-time target applies to this severity.", standing)
+    if standing is SlaStanding.BREACHED:
+        late = describe_duration(now - case.response_due_at)
+        return ResponseClock("overdue", f"Overdue by {late}.", standing)
     tier = Tier.parse(case.tier)
     hours = policy.hours_for(tier)
-    target = policy.target_for(tier, case.severity)
-    status = sla_status(case.response_due_at, now, target, hours)
-    if status is SlaStatus.BREACHED:
-        late = describe_duration(now - case.response_due_at)
-        return ResponseClock("overdue", f"Overdue by {late}.", status)
     left = hours.business_time_between(now, case.response_due_at)
     text = f"Due in {describe_duration(left)} of business hours"
     if not hours.is_open(now):
         text += f" (the clock runs during {tier.label} support hours)"
-    return ResponseClock("running", text + ".", status)
+    return ResponseClock("running", text + ".", standing)

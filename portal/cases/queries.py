@@ -164,7 +164,7 @@ def list_cases(
     closed cases last."""
     query = visible_cases(user)
     if filters.status == "open":
-        query = query.where(Case.status != CaseStatus.CLOSED.value)
+        query = query.where(Case.is_open)
     elif filters.status:
         query = query.where(Case.status == filters.status)
     if filters.severity:
@@ -176,7 +176,7 @@ def list_cases(
     rows = db.session.scalars(
         query.options(selectinload(Case.owner), selectinload(Case.organisation))
         .order_by(
-            Case.status == CaseStatus.CLOSED.value,
+            Case.is_open.desc(),
             Case.first_response_at.is_not(None),
             Case.response_due_at.is_(None),
             Case.response_due_at,

@@ -6,7 +6,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -33,6 +34,10 @@ class CaseStatus(StrEnum):
     def is_open(self) -> bool:
         return self is not CaseStatus.CLOSED
 
+
+# Where the next move is support's: a reply is owed. SLA alerts and the dashboard's "longest
+# waiting" look at these; waiting on the customer or on a bug fix is not support's move.
+SUPPORTS_MOVE = (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.WAITING_ON_SUPPORT)
 
 _STATUS_LABELS = {
     CaseStatus.NEW: "New",
@@ -126,9 +131,27 @@ class Case(db.Model):
     def status_enum(self) -> CaseStatus:
         return CaseStatus(self.status)
 
+    @hybrid_property
+    def is_open(self) -> bool:
+        """The one definition of an open case: any status but closed.
+
+        Works on an instance and in a query alike (``select(Case).where(Case.is_open)``).
+        """
+        return self.status != CaseStatus.CLOSED.value
+
     @property
     def is_closed(self) -> bool:
-        return self.status == CaseStatus.CLOSED.value
+        return not self.is_open
+
+    @hybrid_property
+    def on_supports_move(self) -> bool:
+        """Open and waiting for support (new, assigned, waiting on support); in SQL too."""
+        return self.status in {status.value for status in SUPPORTS_MOVE}
+
+    @on_supports_move.inplace.expression
+    @classmethod
+    def _on_supports_move_expression(cls) -> ColumnElement[bool]:
+        return cls.status.in_([status.value for status in SUPPORTS_MOVE])
 
     def __repr__(self) -> str:
         return f"<Case {self.number} {self.status}>"

@@ -19,11 +19,11 @@ from .sla import (
 )
 from .status import (
     DEFAULT_AT_RISK_SHARE,
-    SlaStatus,
+    SlaStanding,
     is_at_risk,
     is_breached,
     response_met,
-    sla_status,
+    sla_standing,
 )
 from .tiers import Tier
 
@@ -38,7 +38,7 @@ __all__ = [
     "BusinessHours",
     "ResponseTarget",
     "Severity",
-    "SlaStatus",
+    "SlaStanding",
     "SupportPolicy",
     "TargetKind",
     "Tier",
@@ -49,5 +49,5 @@ __all__ = [
     "recompute_due_at",
     "response_due_at",
     "response_met",
-    "sla_status",
+    "sla_standing",
 ]

@@ -1,4 +1,4 @@
-"""Where a case stands against its response target: on track, at risk or breached."""
+"""Where a case stands against its response target: on track, at risk, breached, met, missed."""
 
 from __future__ import annotations
 
@@ -11,13 +11,33 @@ from .sla import ResponseTarget
 DEFAULT_AT_RISK_SHARE = 0.25
 
 
-class SlaStatus(StrEnum):
-    """A case's standing against its first-response target while it awaits a reply."""
+class SlaStanding(StrEnum):
+    """Where a case stands against its first-response target.
 
-    NO_TARGET = "no_target"
+    While it waits for support's first reply it is on track, at risk or breached; once
+    answered the target was met or missed; ``none`` when there is nothing to measure.
+    """
+
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
     BREACHED = "breached"
+    MET = "met"
+    MISSED = "missed"
+    NONE = "none"
+
+    @property
+    def label(self) -> str:
+        return _STANDING_LABELS[self]
+
+
+_STANDING_LABELS = {
+    SlaStanding.ON_TRACK: "On track",
+    SlaStanding.AT_RISK: "At risk",
+    SlaStanding.BREACHED: "Breached",
+    SlaStanding.MET: "Met",
+    SlaStanding.MISSED: "Missed",
+    SlaStanding.NONE: "No target",
+}
 
 
 def is_breached(due_at: datetime | None, now: datetime) -> bool:
@@ -44,8 +64,7 @@ def is_at_risk(
     (the tier's calendar), so nights and weekends don't count down. A breached
     case is not "at risk": it is breached. False when there is no target.
     """
-    if not 0 <= share <= 1:
-        raise ValueError(f"share must be between 0 and 1, got {share!r}")
+    _check_share(share)
     current = ensure_aware(now, "now")
     allowed = target.duration(hours)
     if due_at is None or allowed is None or is_breached(due_at, current):
@@ -53,22 +72,45 @@ def is_at_risk(
     return hours.business_time_between(current, due_at) < allowed * share
 
 
-def sla_status(
-    due_at: datetime | None,
+def sla_standing(
+    response_due_at: datetime | None,
+    first_response_at: datetime | None,
+    closed_at: datetime | None,
     now: datetime,
     target: ResponseTarget,
     hours: BusinessHours,
     share: float = DEFAULT_AT_RISK_SHARE,
-) -> SlaStatus:
-    """One status for queues and badges, combining ``is_breached`` and ``is_at_risk``."""
-    if due_at is None or not target.has_target:
-        ensure_aware(now, "now")
-        return SlaStatus.NO_TARGET
-    if is_breached(due_at, now):
-        return SlaStatus.BREACHED
-    if is_at_risk(due_at, now, target, hours, share):
-        return SlaStatus.AT_RISK
-    return SlaStatus.ON_TRACK
+) -> SlaStanding:
+    """The one rule for a case's standing against its first-response target at ``now``.
+
+    ``closed_at`` is when the case closed, None while it is open. In order:
+
+    - no target (no due time, or the tier and severity carry none): ``NONE``;
+    - answered: ``MET`` if the first reply came at or before the due time, else ``MISSED``;
+    - closed unanswered: ``MISSED`` if the due time passed before it closed, else ``NONE``;
+    - open unanswered: ``BREACHED`` once ``now`` is past the due time, ``AT_RISK`` while less
+      than ``share`` of the target's business time remains, else ``ON_TRACK``.
+    """
+    current = ensure_aware(now, "now")
+    _check_share(share)
+    if response_due_at is None or not target.has_target:
+        return SlaStanding.NONE
+    if first_response_at is not None:
+        late = is_breached(response_due_at, first_response_at)
+        return SlaStanding.MISSED if late else SlaStanding.MET
+    if closed_at is not None:
+        late = is_breached(response_due_at, closed_at)
+        return SlaStanding.MISSED if late else SlaStanding.NONE
+    if is_breached(response_due_at, current):
+        return SlaStanding.BREACHED
+    if is_at_risk(response_due_at, current, target, hours, share):
+        return SlaStanding.AT_RISK
+    return SlaStanding.ON_TRACK
+
+
+def _check_share(share: float) -> None:
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        raise ValueError(f"The at-risk share must be between 0 and 1, got {share!r}")
 
 
 def response_met(due_at: datetime | None, responded_at: datetime) -> bool | None:

@@ -1,6 +1,7 @@
 """SLA alerts: support hears about a case before its response target slips, and when it has.
 
-A periodic task looks at open cases still waiting for support's first reply:
+A periodic task looks at open cases still waiting for support's first reply and takes each
+one's standing from `portal.cases.standing.case_standing`, as the queue and case page do:
 
 - when one is **at risk** (less than `SLA_AT_RISK_SHARE` of its business-time target left),
   its owner is mailed, or the support managers when nobody owns it yet;
@@ -17,27 +18,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from portal.cases.escalation import support_managers
+from portal.cases.standing import case_standing
 from portal.cases.timeline import case_url
 from portal.extensions import db
 from portal.jobs import periodic
 from portal.mail.outbox import queue_mail
-from portal.models import Case, CaseStatus, User
+from portal.models import Case, User
 from portal.offerings.service import current_policy
-from portal.policy import SlaStatus, sla_status
+from portal.policy import SlaStanding
 
 NONE, AT_RISK, BREACHED = 0, 1, 2
-LEVELS = {SlaStatus.AT_RISK: AT_RISK, SlaStatus.BREACHED: BREACHED}
-# Support's move: a case waiting on the customer or on a bug fix is not support's to answer.
-SUPPORTS_MOVE = [
-    CaseStatus.NEW.value,
-    CaseStatus.ASSIGNED.value,
-    CaseStatus.WAITING_ON_SUPPORT.value,
-]
+LEVELS = {SlaStanding.AT_RISK: AT_RISK, SlaStanding.BREACHED: BREACHED}
 
 
 def cases_to_watch() -> list[Case]:
@@ -48,7 +43,7 @@ def cases_to_watch() -> list[Case]:
             .where(
                 Case.first_response_at.is_(None),
                 Case.response_due_at.is_not(None),
-                Case.status.in_(SUPPORTS_MOVE),
+                Case.on_supports_move,
                 Case.sla_alert_level < BREACHED,
             )
             .options(joinedload(Case.owner), joinedload(Case.organisation))
@@ -69,13 +64,10 @@ def recipients(case: Case, level: int, managers: list[User]) -> list[User]:
 def send_sla_alerts(now: datetime) -> int:
     """Mail support about cases that have become at risk or breached; returns how many."""
     policy = current_policy()
-    share = float(current_app.config.get("SLA_AT_RISK_SHARE", 0.25))
     sent = 0
     managers: list[User] | None = None
     for case in cases_to_watch():
-        target = policy.target_for(case.tier, case.severity)
-        status = sla_status(case.response_due_at, now, target, policy.hours_for(case.tier), share)
-        level = LEVELS.get(status, NONE)
+        level = LEVELS.get(case_standing(case, now, policy), NONE)
         if level <= case.sla_alert_level:
             continue
         won = db.session.execute(
@@ -96,7 +88,7 @@ def send_sla_alerts(now: datetime) -> int:
                 case=case,
                 user=person,
                 breached=level == BREACHED,
-                target=target.describe(),
+                target=policy.target_for(case.tier, case.severity).describe(),
                 case_link=case_url(case),
             )
         sent += 1 if people else 0

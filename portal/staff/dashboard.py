@@ -1,18 +1,34 @@
-"""Figures for the support managers' dashboard, each in a fixed number of queries."""
+"""Figures for the support managers' dashboard, each in a fixed number of queries.
+
+The response figures count what ``portal.cases.standing`` calls a case's standing, through its
+SQL twins, so the dashboard, the queue, the case page and the alert mails never disagree:
+
+- **attainment**: every case whose target has passed, answered or not. A case counts once it
+  has been answered (met if the first reply came by the due time, else missed) or once its
+  due time passed unanswered (a miss from the moment it breaches). Grouped by tier, severity
+  and the month (UTC) of the due time.
+- **longest waiting**: open cases on support's move, the breached ones first, most overdue
+  first, then the others by how long they have waited.
+- **escalations**: open escalated cases, each with its action plan overdue, missing or on
+  schedule.
+"""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
 
+from portal.cases import standing
+from portal.cases.clock import describe_duration
 from portal.extensions import db
-from portal.models import Case, CaseStatus, Deflection
+from portal.models import Case, Deflection
 from portal.models.types import utcnow
-from portal.policy import Severity, Tier
+from portal.offerings.service import current_policy
+from portal.policy import Severity, SlaStanding, SupportPolicy, Tier
 
 AGE_BUCKETS = [
     ("Under 1 day", timedelta(days=1)),
@@ -21,72 +37,212 @@ AGE_BUCKETS = [
     ("1–4 weeks", timedelta(days=28)),
     ("Over 4 weeks", None),
 ]
-TARGETED = [Severity.P1, Severity.P2, Severity.P3]
+LONGEST_WAITING = 10
+PLAN_LABELS = {"overdue": "Overdue", "missing": "Missing", "on_schedule": "On schedule"}
+
+
+@dataclass(frozen=True)
+class Attainment:
+    """One cell: how many cases' targets passed in it, and how many of those were met."""
+
+    met: int = 0
+    total: int = 0
+
+    @property
+    def missed(self) -> int:
+        return self.total - self.met
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.met / self.total, 1) if self.total else None
+
+    def __add__(self, other: Attainment) -> Attainment:
+        return Attainment(self.met + other.met, self.total + other.total)
+
+    def __str__(self) -> str:
+        """ "50% (1 of 2)"; a dash when no target passed."""
+        if not self.total:
+            return "–"
+        return f"{self.percent:.0f}% ({self.met} of {self.total})"
+
+
+@dataclass(frozen=True)
+class AttainmentRow:
+    label: str
+    cells: list[Attainment]
+    total_row: bool = False
+
+
+@dataclass(frozen=True)
+class WaitingCase:
+    """A case waiting for support, with its standing and, once breached, how late it is."""
+
+    case: Case
+    standing: SlaStanding
+    waiting_since: datetime
+    late_by: timedelta | None
+
+    @property
+    def late_text(self) -> str:
+        return describe_duration(self.late_by) if self.late_by is not None else ""
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """An open escalated case and where its action plan stands."""
+
+    case: Case
+    plan: str  # "overdue", "missing" or "on_schedule"
+
+    @property
+    def plan_label(self) -> str:
+        return PLAN_LABELS[self.plan]
 
 
 @dataclass
 class Dashboard:
+    """Every figure on the managers' dashboard, for one moment."""
+
     months: list[str]
-    attainment: dict[tuple[str, str], list[float | None]]  # (tier, severity) -> % met per month
-    attainment_by_tier: dict[str, list[float | None]]
+    # (tier, severity) -> one cell per month, for the pairs that carry a target.
+    attainment: dict[tuple[str, str], list[Attainment]]
+    # tier -> one cell per month, all its targeted severities together.
+    attainment_by_tier: dict[str, list[Attainment]]
     backlog: list[tuple[str, int]]
-    escalations: list[Case]
+    escalations: list[Escalation]
     deflections_by_month: list[tuple[str, int]]
     deflections_30_days: int
-    oldest_waiting: list[Case]
+    oldest_waiting: list[WaitingCase]
+    waiting_total: int = 0
+    waiting_breached: int = 0
+
+    @property
+    def attainment_rows(self) -> list[AttainmentRow]:
+        """The table: each tier's targeted severities, then that tier's total."""
+        rows = []
+        for tier in Tier:
+            pairs = [(t, s) for (t, s) in self.attainment if t == tier.value]
+            rows += [AttainmentRow(f"{tier.label} {s}", self.attainment[(t, s)]) for t, s in pairs]
+            if pairs:
+                cells = self.attainment_by_tier[tier.value]
+                rows.append(AttainmentRow(f"All {tier.label}", cells, total_row=True))
+        return rows
+
+    @property
+    def attainment_series(self) -> list[tuple[str, list[float | None]]]:
+        """Per tier, the share met each month (%), for the chart."""
+        return [
+            (Tier(tier).label, [cell.percent for cell in cells])
+            for tier, cells in self.attainment_by_tier.items()
+        ]
 
 
-def _month_labels(now: datetime, months: int) -> list[str]:
-    labels = []
+def _month_starts(now: datetime, months: int) -> list[datetime]:
+    """The first instants (UTC) of the last ``months`` months and of the month after them."""
     year, month = now.year, now.month
+    starts = []
     for _ in range(months):
-        labels.append(f"{year:04d}-{month:02d}")
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-    return list(reversed(labels))
+        starts.append(datetime(year, month, 1, tzinfo=UTC))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    starts.reverse()
+    last = starts[-1]
+    starts.append(datetime(last.year + last.month // 12, last.month % 12 + 1, 1, tzinfo=UTC))
+    return starts
 
 
-def _percent(met: int, total: int) -> float | None:
-    return round(100 * met / total, 1) if total else None
-
-
-def build_dashboard(now: datetime | None = None, months: int = 6) -> Dashboard:
-    now = now or utcnow()
-    labels = _month_labels(now, months)
-    since = datetime.fromisoformat(labels[0] + "-01").replace(tzinfo=now.tzinfo)
-
-    answered = db.session.execute(
-        select(Case.tier, Case.severity, Case.filed_at, Case.response_met).where(
-            Case.filed_at >= since, Case.response_met.is_not(None)
+def _attainment(
+    now: datetime, policy: SupportPolicy, starts: list[datetime], labels: list[str]
+) -> tuple[dict[tuple[str, str], list[Attainment]], dict[str, list[Attainment]]]:
+    """One grouped query: cases whose target passed, and those met, per tier, severity, month."""
+    month = case(
+        *[
+            (and_(Case.response_due_at >= start, Case.response_due_at < end), label)
+            for label, start, end in zip(labels, starts[:-1], starts[1:], strict=True)
+        ],
+        else_=None,
+    )
+    passed = (
+        select(
+            Case.tier.label("tier"),
+            Case.severity.label("severity"),
+            month.label("month"),
+            case((standing.met_target(), 1), else_=0).label("met"),
         )
+        .where(
+            standing.target_passed(now, policy),
+            Case.response_due_at >= starts[0],
+            Case.response_due_at < starts[-1],
+        )
+        .subquery()
+    )
+    # Grouped over a subquery: PostgreSQL will not match a CASE with bound values in GROUP BY.
+    counted = db.session.execute(
+        select(
+            passed.c.tier, passed.c.severity, passed.c.month, func.sum(passed.c.met), func.count()
+        ).group_by(passed.c.tier, passed.c.severity, passed.c.month)
     ).all()
-    met: Counter[tuple[str, str, str]] = Counter()
-    seen: Counter[tuple[str, str, str]] = Counter()
-    for tier, severity, filed_at, was_met in answered:
-        key = (tier, severity, f"{filed_at:%Y-%m}")
-        seen[key] += 1
-        met[key] += bool(was_met)
-    attainment = {
-        (tier.value, sev.value): [
-            _percent(met[(tier.value, sev.value, m)], seen[(tier.value, sev.value, m)])
-            for m in labels
+    cells = {(t, s, m): Attainment(int(met), total) for t, s, m, met, total in counted}
+    by_pair = {
+        (tier.value, severity.value): [
+            cells.get((tier.value, severity.value, m), Attainment()) for m in labels
         ]
         for tier in Tier
-        for sev in TARGETED
+        for severity in Severity
+        if policy.target_for(tier, severity).has_target
     }
     by_tier = {}
     for tier in Tier:
-        row = []
-        for m in labels:
-            total = sum(seen[(tier.value, s.value, m)] for s in Severity)
-            hits = sum(met[(tier.value, s.value, m)] for s in Severity)
-            row.append(_percent(hits, total))
-        by_tier[tier.label] = row
+        rows = [row for (t, _), row in by_pair.items() if t == tier.value]
+        if rows:
+            by_tier[tier.value] = [sum(column, Attainment()) for column in zip(*rows, strict=True)]
+    return by_pair, by_tier
 
-    open_filed = db.session.scalars(
-        select(Case.filed_at).where(Case.status != CaseStatus.CLOSED.value)
-    ).all()
+
+def _plan_state(item: Case, now: datetime) -> str:
+    if not item.action_plan:
+        return "missing"
+    if item.action_plan_due_at is not None and item.action_plan_due_at < now:
+        return "overdue"
+    return "on_schedule"
+
+
+def _waiting(now: datetime, policy: SupportPolicy) -> tuple[list[WaitingCase], int, int]:
+    """The longest waiting on support (breached first, most overdue first) and the counts."""
+    overdue = standing.breached(now, policy)
+    waiting_since = func.coalesce(Case.last_customer_update_at, Case.filed_at)
+    rows = db.session.scalars(
+        select(Case)
+        .where(Case.on_supports_move)
+        .options(joinedload(Case.owner), joinedload(Case.organisation))
+        .order_by(
+            case((overdue, 0), else_=1),
+            case((overdue, Case.response_due_at), else_=None),
+            waiting_since,
+            Case.id,
+        )
+        .limit(LONGEST_WAITING)
+    ).unique()
+    waiting = []
+    for item in rows:
+        status = standing.case_standing(item, now, policy)
+        late = now - item.response_due_at if status is SlaStanding.BREACHED else None
+        since = item.last_customer_update_at or item.filed_at
+        waiting.append(WaitingCase(item, status, since, late))
+    total, breached = db.session.execute(
+        select(func.count(), func.count().filter(overdue)).where(Case.on_supports_move)
+    ).one()
+    return waiting, total, breached
+
+
+def build_dashboard(now: datetime | None = None, months: int = 6) -> Dashboard:
+    """Every figure of the managers' dashboard at ``now``."""
+    now = (now or utcnow()).astimezone(UTC)
+    policy = current_policy()
+    starts = _month_starts(now, months)
+    labels = [f"{start:%Y-%m}" for start in starts[:-1]]
+    attainment, by_tier = _attainment(now, policy, starts, labels)
+
+    open_filed = db.session.scalars(select(Case.filed_at).where(Case.is_open)).all()
     buckets: Counter[str] = Counter()
     for filed_at in open_filed:
         age = now - filed_at
@@ -96,17 +252,16 @@ def build_dashboard(now: datetime | None = None, months: int = 6) -> Dashboard:
                 break
     backlog = [(label, buckets[label]) for label, _ in AGE_BUCKETS]
 
-    escalations = list(
-        db.session.scalars(
-            select(Case)
-            .where(Case.escalated.is_(True), Case.status != CaseStatus.CLOSED.value)
-            .options(joinedload(Case.owner), joinedload(Case.organisation))
-            .order_by(Case.escalated_at)
-        )
-    )
+    escalated = db.session.scalars(
+        select(Case)
+        .where(Case.escalated.is_(True), Case.is_open)
+        .options(joinedload(Case.owner), joinedload(Case.organisation))
+        .order_by(Case.escalated_at, Case.id)
+    ).unique()
+    escalations = [Escalation(item, _plan_state(item, now)) for item in escalated]
 
     deflection_times = db.session.scalars(
-        select(Deflection.created_at).where(Deflection.created_at >= since)
+        select(Deflection.created_at).where(Deflection.created_at >= starts[0])
     ).all()
     per_month: dict[str, int] = defaultdict(int)
     for created_at in deflection_times:
@@ -115,24 +270,7 @@ def build_dashboard(now: datetime | None = None, months: int = 6) -> Dashboard:
         select(func.count()).where(Deflection.created_at >= now - timedelta(days=30))
     )
 
-    waiting_since = func.coalesce(Case.last_customer_update_at, Case.filed_at)
-    oldest = list(
-        db.session.scalars(
-            select(Case)
-            .where(
-                Case.status.in_(
-                    [
-                        CaseStatus.NEW.value,
-                        CaseStatus.ASSIGNED.value,
-                        CaseStatus.WAITING_ON_SUPPORT.value,
-                    ]
-                )
-            )
-            .options(joinedload(Case.owner), joinedload(Case.organisation))
-            .order_by(waiting_since)
-            .limit(10)
-        )
-    )
+    waiting, waiting_total, waiting_breached = _waiting(now, policy)
     return Dashboard(
         labels,
         attainment,
@@ -141,5 +279,7 @@ def build_dashboard(now: datetime | None = None, months: int = 6) -> Dashboard:
         escalations,
         [(m, per_month[m]) for m in labels],
         recent or 0,
-        oldest,
+        waiting,
+        waiting_total,
+        waiting_breached,
     )

@@ -1,7 +1,7 @@
 """The staff queue: open cases in response-due order, flagged when at risk or breached.
 
 A page of the queue costs a fixed number of SQL statements however long it is: one count, one
-select joined to owner and organisation; SLA flags are computed in Python from the policy.
+select joined to owner and organisation; each row's SLA flag is its ``case_standing``.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from flask import current_app
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from portal.cases.standing import case_standing
 from portal.extensions import db
 from portal.models import Case, CaseStatus, StaffProfile, User
 from portal.models.types import utcnow
 from portal.numbers import parse_id, parse_page
 from portal.offerings.service import current_policy
-from portal.policy import Severity, SlaStatus, Tier, sla_status
+from portal.policy import Severity, SlaStanding, Tier
 
 VIEWS = {
     "unassigned": "Unassigned",
@@ -68,7 +69,7 @@ class QueueFilters:
 @dataclass
 class QueueRow:
     case: Case
-    sla: SlaStatus
+    sla: SlaStanding
     target: str
 
 
@@ -90,7 +91,7 @@ def _team_member_ids(user: User) -> Select:
 
 
 def _base_query(filters: QueueFilters, user: User) -> Select:
-    query = select(Case).where(Case.status != CaseStatus.CLOSED.value)
+    query = select(Case).where(Case.is_open)
     if filters.view == "unassigned":
         query = query.where(Case.owner_id.is_(None))
     elif filters.view == "mine":
@@ -132,23 +133,20 @@ def queue_page(user: User, filters: QueueFilters, now: datetime | None = None) -
         .offset((filters.page - 1) * PAGE_SIZE)
     )
     policy = current_policy()
-    share = float(current_app.config.get("SLA_AT_RISK_SHARE", 0.25))
-    rows = []
-    for item in db.session.scalars(ordered).unique():
-        target = policy.target_for(item.tier, item.severity)
-        if item.first_response_at is not None:
-            status = SlaStatus.NO_TARGET
-        else:
-            status = sla_status(
-                item.response_due_at, now, target, policy.hours_for(item.tier), share
-            )
-        rows.append(QueueRow(item, status, target.describe()))
+    rows = [
+        QueueRow(
+            item,
+            case_standing(item, now, policy),
+            policy.target_for(item.tier, item.severity).describe(),
+        )
+        for item in db.session.scalars(ordered).unique()
+    ]
     return QueuePage(rows, total, filters)
 
 
 def view_counts(user: User) -> dict[str, int]:
     """How many open cases each view holds, in one statement."""
-    open_case = Case.status != CaseStatus.CLOSED.value
+    open_case = Case.is_open
     team_ids = _team_member_ids(user)
     row = db.session.execute(
         select(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from portal.cases import conversation
+from portal.cases import closure, conversation
 from portal.cases.clock import describe_duration, response_clock
 from tests.cases.conftest import TUESDAY_MORNING, file_for
 
@@ -35,3 +35,30 @@ def test_clock_shows_met_once_answered(gold_case, tse):
 def test_clock_has_nothing_to_count_without_a_target(base_contact, northwind):
     case = file_for(base_contact, northwind, severity="P5")
     assert response_clock(case, TUESDAY_MORNING).state == "none"
+
+
+def test_clock_counts_a_case_closed_unanswered_after_its_due_time_as_missed(
+    gold_case, gold_contact
+):
+    # Gold P2 filed Tuesday 08:00 Pacific is due 14:00; the customer closes it at 15:00.
+    later = TUESDAY_MORNING + timedelta(hours=7)
+    closure.close_case(gold_case, gold_contact, reason="Found the cause myself", now=later)
+    clock = response_clock(gold_case, later + timedelta(days=1))
+    assert clock.state == "closed_missed" and clock.sla.value == "missed"
+
+
+def test_clock_measures_nothing_for_a_case_closed_before_its_due_time(gold_case, gold_contact):
+    sooner = TUESDAY_MORNING + timedelta(hours=1)
+    closure.close_case(gold_case, gold_contact, reason="Found the cause myself", now=sooner)
+    clock = response_clock(gold_case, sooner + timedelta(days=1))
+    assert clock.state == "none" and clock.text == "Closed before a reply from support."
+    assert clock.sla.value == "none"
+
+
+def test_clock_at_risk_follows_the_share_setting(app, gold_case):
+    # At 12:00 two of the six hours are left: on track at a quarter, at risk at a half.
+    noon = TUESDAY_MORNING + timedelta(hours=4)
+    assert response_clock(gold_case, noon).sla.value == "on_track"
+    app.config["SLA_AT_RISK_SHARE"] = 0.5
+    clock = response_clock(gold_case, noon)
+    assert clock.state == "running" and clock.sla.value == "at_risk"

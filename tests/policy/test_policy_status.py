@@ -1,4 +1,4 @@
-"""Standing against the response target: on track, at risk, breached, met."""
+"""Standing against the response target: on track, at risk, breached, met, missed, none."""
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -9,13 +9,13 @@ from portal.policy import (
     DEFAULT_POLICY,
     NO_TARGET,
     Severity,
-    SlaStatus,
+    SlaStanding,
     Tier,
     is_at_risk,
     is_breached,
     response_due_at,
     response_met,
-    sla_status,
+    sla_standing,
 )
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -105,20 +105,92 @@ def test_case_without_target_is_never_at_risk():
     assert not is_at_risk(None, la(TUE, 11, 59), NO_TARGET, GOLD)
 
 
-# --- combined status and met -------------------------------------------------------------
+# --- the one standing -------------------------------------------------------------------
+
+
+def standing(
+    now: datetime,
+    due_at: datetime | None = GOLD_DUE,
+    answered_at: datetime | None = None,
+    closed_at: datetime | None = None,
+    target=GOLD_P1,
+    share: float = 0.25,
+) -> SlaStanding:
+    return sla_standing(due_at, answered_at, closed_at, now, target, GOLD, share)
 
 
 @pytest.mark.parametrize(
-    ("due_at", "now", "target", "status"),
+    ("case", "expected"),
     [
-        (None, la(TUE, 11), NO_TARGET, SlaStatus.NO_TARGET),
-        (GOLD_DUE, la(TUE, 10), GOLD_P1, SlaStatus.ON_TRACK),
-        (GOLD_DUE, la(TUE, 11, 45), GOLD_P1, SlaStatus.AT_RISK),
-        (GOLD_DUE, la(TUE, 12, 1), GOLD_P1, SlaStatus.BREACHED),
+        # Waiting for the first reply, Gold P1 due Tuesday 12:00.
+        (dict(now=la(TUE, 10)), SlaStanding.ON_TRACK),
+        (dict(now=la(TUE, 11, 30)), SlaStanding.ON_TRACK),  # exactly a quarter left
+        (dict(now=la(TUE, 11, 30) + SECOND), SlaStanding.AT_RISK),
+        (dict(now=GOLD_DUE), SlaStanding.AT_RISK),  # exactly at the due time: not yet late
+        (dict(now=GOLD_DUE + timedelta(microseconds=1)), SlaStanding.BREACHED),
+        # Answered: the reply time decides, whenever we look.
+        (dict(now=la(WED, 9), answered_at=la(TUE, 10, 5)), SlaStanding.MET),
+        (dict(now=la(WED, 9), answered_at=GOLD_DUE), SlaStanding.MET),
+        (dict(now=la(WED, 9), answered_at=GOLD_DUE + SECOND), SlaStanding.MISSED),
+        (dict(now=la(TUE, 11), answered_at=la(TUE, 10, 30)), SlaStanding.MET),
+        # Closed without a reply: missed only if the due time passed while it was open.
+        (dict(now=la(WED, 9), closed_at=la(TUE, 11)), SlaStanding.NONE),
+        (dict(now=la(WED, 9), closed_at=GOLD_DUE), SlaStanding.NONE),
+        (dict(now=la(WED, 9), closed_at=GOLD_DUE + SECOND), SlaStanding.MISSED),
+        # Answered, then closed: the reply decides.
+        (dict(now=la(WED, 9), answered_at=la(TUE, 13), closed_at=la(TUE, 14)), SlaStanding.MISSED),
+        # No target: nothing to measure, answered or not, open or closed.
+        (dict(now=la(TUE, 11), due_at=None, target=NO_TARGET), SlaStanding.NONE),
+        (
+            dict(now=la(WED, 9), due_at=None, answered_at=la(WED, 8), target=NO_TARGET),
+            SlaStanding.NONE,
+        ),
+        (dict(now=la(WED, 9), target=NO_TARGET), SlaStanding.NONE),
     ],
 )
-def test_sla_status_names_the_cases_standing(due_at, now, target, status):
-    assert sla_status(due_at, now, target, GOLD) is status
+def test_sla_standing_names_the_cases_standing(case, expected):
+    assert standing(**case) is expected
+
+
+def test_every_standing_is_reachable_and_labelled():
+    seen = {
+        standing(la(TUE, 10)),
+        standing(la(TUE, 11, 45)),
+        standing(la(TUE, 12, 1)),
+        standing(la(WED, 9), answered_at=la(TUE, 11)),
+        standing(la(WED, 9), answered_at=la(TUE, 12, 1)),
+        standing(la(WED, 9), due_at=None, target=NO_TARGET),
+    }
+    assert seen == set(SlaStanding)
+    assert [s.value for s in SlaStanding] == [
+        "on_track",
+        "at_risk",
+        "breached",
+        "met",
+        "missed",
+        "none",
+    ]
+    assert all(s.label for s in SlaStanding)
+
+
+def test_the_at_risk_share_moves_the_at_risk_line():
+    assert standing(la(TUE, 11, 1), share=0.5) is SlaStanding.AT_RISK
+    assert standing(la(TUE, 11, 1), share=0.25) is SlaStanding.ON_TRACK
+    assert standing(la(TUE, 11, 59), share=0) is SlaStanding.ON_TRACK
+    assert standing(la(TUE, 10, 1), share=1) is SlaStanding.AT_RISK
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.5, True, "0.3"])
+def test_the_standing_refuses_a_share_outside_nought_to_one(share):
+    with pytest.raises(ValueError, match="share"):
+        standing(la(TUE, 10), answered_at=la(TUE, 11), share=share)
+
+
+def test_answered_matches_response_met():
+    for answered_at in (la(TUE, 10, 5), GOLD_DUE, GOLD_DUE + SECOND):
+        met = response_met(GOLD_DUE, answered_at)
+        expected = SlaStanding.MET if met else SlaStanding.MISSED
+        assert standing(la(WED, 9), answered_at=answered_at) is expected
 
 
 def test_reply_on_or_before_due_time_meets_the_target():
@@ -145,7 +217,10 @@ NAIVE = datetime(2026, 1, 13, 11)
         lambda: is_breached(None, NAIVE),
         lambda: is_at_risk(GOLD_DUE, NAIVE, GOLD_P1, GOLD),
         lambda: is_at_risk(None, NAIVE, NO_TARGET, GOLD),
-        lambda: sla_status(None, NAIVE, NO_TARGET, GOLD),
+        lambda: sla_standing(None, None, None, NAIVE, NO_TARGET, GOLD),
+        lambda: sla_standing(GOLD_DUE, None, None, NAIVE, GOLD_P1, GOLD),
+        lambda: sla_standing(GOLD_DUE, NAIVE, None, la(TUE, 11), GOLD_P1, GOLD),
+        lambda: sla_standing(GOLD_DUE, None, NAIVE, la(TUE, 11), GOLD_P1, GOLD),
         lambda: response_met(GOLD_DUE, NAIVE),
         lambda: response_met(None, NAIVE),
     ],

@@ -193,15 +193,17 @@ def test_dashboard_shows_attainment_backlog_escalations_and_deflections(
 ):
     org, contact = org_and_contact
     now = utcnow()
-    add_case(org, contact, 1, first_response_at=now, response_met=True, filed_at=now)
-    add_case(org, contact, 2, first_response_at=now, response_met=False, filed_at=now)
+    # Both due an hour ago (the same month of the due time); one answered before, one after.
+    due = dict(filed_at=now - timedelta(hours=8), response_due_at=now - timedelta(hours=1))
+    add_case(org, contact, 1, first_response_at=now - timedelta(hours=2), response_met=True, **due)
+    add_case(org, contact, 2, first_response_at=now, response_met=False, **due)
     add_case(org, contact, 3, escalated=True, escalated_at=now, subject="Pool master lost")
     db.session.add(Deflection(query="nfs", article_key="article:nfs-setup"))
     db.session.commit()
     make_user("manager@example.com", Role.MANAGER)
     auth.login("manager@example.com")
     html = client.get("/staff/dashboard").get_data(as_text=True)
-    assert "50%" in html and "Pool master lost" in html and "<svg" in html
+    assert "50% (1 of 2)" in html and "Pool master lost" in html and "<svg" in html
     assert "<strong>1</strong> filing in the last 30 days" in html
 
 
