@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -98,7 +99,11 @@ def test_a_tse_escalates_for_a_customer_who_asked_by_phone(client, case, tse):
     page = client.get("/cases/00000300").get_data(as_text=True)
     assert "Escalate for the customer" in page
     bare = client.post("/staff/cases/00000300/escalate", data={"reason": " "})
-    assert bare.status_code == 422 and "open>" in bare.get_data(as_text=True)
+    assert bare.status_code == 422
+    html = bare.get_data(as_text=True)
+    assert "Give a reason for escalating; the customer will see it." in html
+    # The triage panel holding the escalate form comes back open, beside the message.
+    assert re.search(r"<details open>\s*<summary>Triage</summary>", html)
     done = client.post(
         "/staff/cases/00000300/escalate", data={"reason": "Customer asked by phone."}
     )
