@@ -13,7 +13,7 @@ from portal.cases.status import TRANSITIONS, TransitionError, change_status
 from portal.extensions import db
 from portal.jobs import registry
 from portal.jobs.registry import handler, isolated_registry
-from portal.models import CaseEvent, CaseStatus, Job, OutgoingMail
+from portal.models import CaseStatus, Job, OutgoingMail
 from portal.staff import triage
 from tests.cases.conftest import TUESDAY_MORNING, file_for
 from tests.conftest import make_user
@@ -232,9 +232,17 @@ def test_only_resolved_or_closed_cases_reopen(gold_case, gold_contact):
         closure.reopen_case(gold_case, gold_contact)
 
 
-def test_events_are_ordered_and_timestamped(gold_case):
-    events = db.session.scalars(select(CaseEvent).order_by(CaseEvent.id)).all()
-    assert events[0].created_at == datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
+def test_events_are_ordered_and_timestamped(gold_case, gold_contact, tse):
+    replied = TUESDAY_MORNING + timedelta(hours=1)
+    answered = TUESDAY_MORNING + timedelta(hours=2)
+    conversation.post_message(gold_case, tse, "Send the logs, please.", now=replied)
+    conversation.post_message(gold_case, gold_contact, "Attached.", now=answered)
+    db.session.commit()
+    db.session.expire_all()
+    events = gold_case.events
+    times = [event.created_at for event in events]
+    assert events[0].kind == "filed" and times[0] == datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
+    assert times == sorted(times) and set(times) == {TUESDAY_MORNING, replied, answered}
 
 
 @pytest.mark.parametrize(
