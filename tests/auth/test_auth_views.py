@@ -56,7 +56,7 @@ def test_login_replaces_the_session(client, auth):
     make_user("sam@example.com")
     with client.session_transaction() as session:
         session["planted"] = "by someone else"
-    auth.login("sam@example.com")
+    assert auth.login("sam@example.com").status_code == 302
     with client.session_transaction() as session:
         assert "planted" not in session
 

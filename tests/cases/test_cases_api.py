@@ -7,7 +7,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from portal.cases.conversation import add_internal_note
+from portal.cases.conversation import add_internal_note, post_message
 from portal.extensions import db
 from portal.models import Attachment, Case
 from tests.conftest import PASSWORD, make_user
@@ -140,8 +140,12 @@ def test_empty_message_is_422(client, gold_api, gold_case):
 
 def test_internal_notes_are_left_out_of_the_customers_api_answer(client, gold_api, gold_case, tse):
     add_internal_note(gold_case, tse, "SECRET-NOTE")
+    post_message(gold_case, tse, "PUBLIC-REPLY")
     db.session.commit()
-    data = client.get(f"/api/v1/cases/{gold_case.number}", headers=gold_api).get_json()
+    response = client.get(f"/api/v1/cases/{gold_case.number}", headers=gold_api)
+    assert response.status_code == 200
+    data = response.get_json()
+    assert [m["body"] for m in data["messages"]] == ["PUBLIC-REPLY"]
     assert "SECRET-NOTE" not in str(data)
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, select
 from werkzeug.datastructures import FileStorage
 
-from portal.cases import closure
+from portal.cases import closure, conversation
 from portal.cases.attachments import save_attachment
 from portal.extensions import db
 from portal.models import Attachment, Case, CaseMessage, Deflection, OutgoingMail
@@ -146,7 +146,10 @@ def test_this_answered_my_question_counts_a_deflection(client, auth, gold_contac
 def test_deflection_never_redirects_off_site(client, auth, gold_contact):
     auth.login("admin@gold.example.com")
     response = client.post("/cases/deflected", data={"article_key": "x", "next": "//evil.example"})
-    assert "evil" not in response.headers["Location"]
+    assert response.status_code == 302
+    assert (
+        response.headers["Location"].startswith("/") and "evil" not in response.headers["Location"]
+    )
 
 
 def test_case_page_shows_status_severity_owner_and_due_time(client, auth, gold_case):
@@ -250,9 +253,13 @@ def test_internal_notes_never_reach_the_customer_page(client, auth, gold_case, t
     from portal.cases.conversation import add_internal_note
 
     add_internal_note(gold_case, tse, "SECRET-NOTE unsupported kernel")
+    conversation.post_message(gold_case, tse, "PUBLIC-REPLY: which kernel do you run?")
     db.session.commit()
     auth.login("admin@gold.example.com")
-    assert "SECRET-NOTE" not in client.get(f"/cases/{gold_case.number}").get_data(as_text=True)
+    response = client.get(f"/cases/{gold_case.number}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "PUBLIC-REPLY" in html
+    assert "SECRET-NOTE" not in html
 
 
 def test_case_list_filters_sorts_by_due_and_pages(client, auth, gold_contact, contoso):

@@ -160,8 +160,9 @@ def test_internal_notes_never_reach_the_customer(client, case):
     )
     assert response.status_code == 201
     customer = headers_for(client, "gold@example.com")
-    seen = client.get("/api/v1/cases/00000200", headers=customer).get_data(as_text=True)
-    assert "ancient" not in seen
+    seen = client.get("/api/v1/cases/00000200", headers=customer)
+    assert seen.status_code == 200 and seen.get_json()["number"] == "00000200"
+    assert "ancient" not in seen.get_data(as_text=True)
     staff_view = client.get("/api/v1/cases/00000200", headers=tse).get_data(as_text=True)
     assert "ancient" in staff_view
     from portal.models import OutgoingMail

@@ -28,7 +28,10 @@ def test_staff_see_tools_and_customers_do_not(client, auth, case, tse):
     assert "Staff tools" in client.get("/cases/00000300").get_data(as_text=True)
     auth.logout()
     auth.login("gold@example.com")
-    assert "Staff tools" not in client.get("/cases/00000300").get_data(as_text=True)
+    customer_page = client.get("/cases/00000300")
+    html = customer_page.get_data(as_text=True)
+    assert customer_page.status_code == 200 and "VM console blank" in html
+    assert "Staff tools" not in html
 
 
 def test_tse_takes_replies_and_notes(client, case, tse):
@@ -64,9 +67,14 @@ def test_severity_change_without_reason_keeps_the_form(client, case, tse):
 
 def test_internal_note_is_never_on_the_customer_page(client, auth, case, tse):
     client.post("/staff/cases/00000300/note", data={"body": "Secret staff musing"})
+    client.post("/staff/cases/00000300/reply", data={"body": "Public word from support"})
+    assert db.session.query(CaseMessage).filter_by(public=False).count() == 1
     auth.logout()
     auth.login("gold@example.com")
-    assert "Secret staff musing" not in client.get("/cases/00000300").get_data(as_text=True)
+    customer_page = client.get("/cases/00000300")
+    html = customer_page.get_data(as_text=True)
+    assert customer_page.status_code == 200 and "Public word from support" in html
+    assert "Secret staff musing" not in html
 
 
 def test_manager_action_plan_from_the_browser_form(client, auth, case):
