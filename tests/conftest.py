@@ -137,8 +137,10 @@ def make_organisation(
     name: str = "Northwind Hosting",
     tier: str = "base",
     starts_on: date = date(2026, 1, 1),
-    ends_on: date = date(2026, 12, 31),
+    ends_on: date = date(2099, 12, 31),
 ) -> Organisation:
+    """An organisation with one agreement; by default one still in force whenever tests run
+    (many views check the agreement against today's date, not an injected one)."""
     organisation = accounts.create_organisation(name)
     accounts.add_agreement(organisation, tier, starts_on, ends_on)
     db.session.commit()
