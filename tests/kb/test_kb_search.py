@@ -10,7 +10,7 @@ from portal import search
 from portal.extensions import db
 from portal.kb import service
 from portal.models import SearchChange
-from portal.search.index import read_mark
+from portal.search.index import read_state
 from tests.kb.conftest import make_article
 
 
@@ -135,7 +135,7 @@ def test_catch_up_applies_each_change_once_and_keeps_a_high_water_mark(app):
     from portal.models.types import utcnow
 
     assert search.catch_up(now=utcnow() + timedelta(minutes=5)) == 0  # applied at publish
-    assert read_mark(folder) == newest  # and now settled
+    assert read_state(folder).mark == newest  # and now settled
     assert search.catch_up(now=utcnow() + timedelta(minutes=5)) == 0
 
 

@@ -2,10 +2,10 @@ from datetime import date
 
 import pytest
 
-from portal.cases.closure import close_case
+from portal.cases.closure import close_case, queue_survey_invitation
 from portal.extensions import db
 from portal.jobs.runner import run_pass
-from portal.models import OutgoingMail, Role
+from portal.models import Job, OutgoingMail, Role
 from portal.models.cases import Case
 from portal.models.surveys import SurveyAnswer, SurveyInvitation
 from portal.surveys import service
@@ -33,9 +33,9 @@ def gold_p2_case_closed(gold_contact, contoso) -> Case:
 
 
 def test_closing_job_invites_the_contact_once(gold_p2_case_closed):
-    service.queue_case_survey(gold_p2_case_closed.id)
-    service.queue_case_survey(gold_p2_case_closed.id)
+    queue_survey_invitation(gold_p2_case_closed)  # a second job for the same case, say by hand
     db.session.commit()
+    assert db.session.query(Job).filter_by(kind="surveys.invite").count() == 2
     run_pass()
     assert db.session.query(SurveyInvitation).count() == 1
     mail = db.session.query(OutgoingMail).filter_by(template="survey_case").one()
