@@ -56,6 +56,8 @@ BAD_QUERIES = [
     "q=nfs&type=bogus",
     "q=nfs&tag=" + "t" * 500,
     "q=%ff%fe",
+    "q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "q=nfs&tag=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
 ]
 
 
