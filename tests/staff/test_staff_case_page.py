@@ -24,13 +24,15 @@ def gold_p3_console_case_new(gold_contact, contoso):
 
 
 @pytest.fixture
-def tse(client, auth):
+def logged_in_tse(client, auth):
     user = make_user("tse@example.com", Role.TSE, name="Tomas Tse")
     auth.login("tse@example.com")
     return user
 
 
-def test_staff_see_tools_and_customers_do_not(client, auth, gold_p3_console_case_new, tse):
+def test_staff_see_tools_and_customers_do_not(
+    client, auth, gold_p3_console_case_new, logged_in_tse
+):
     assert "Staff tools" in client.get(f"/cases/{gold_p3_console_case_new.number}").get_data(
         as_text=True
     )
@@ -42,7 +44,7 @@ def test_staff_see_tools_and_customers_do_not(client, auth, gold_p3_console_case
     assert "Staff tools" not in html
 
 
-def test_tse_takes_replies_and_notes(client, gold_p3_console_case_new, tse):
+def test_tse_takes_replies_and_notes(client, gold_p3_console_case_new, logged_in_tse):
     assert client.post(f"/staff/cases/{gold_p3_console_case_new.number}/take").status_code == 302
     assert (
         client.post(
@@ -60,7 +62,7 @@ def test_tse_takes_replies_and_notes(client, gold_p3_console_case_new, tse):
     )
     db.session.refresh(gold_p3_console_case_new)
     assert (
-        gold_p3_console_case_new.owner == tse
+        gold_p3_console_case_new.owner == logged_in_tse
         and gold_p3_console_case_new.first_response_at is not None
     )
     assert gold_p3_console_case_new.status == "waiting_on_customer"
@@ -68,7 +70,9 @@ def test_tse_takes_replies_and_notes(client, gold_p3_console_case_new, tse):
     assert [n.body for n in notes] == ["Probably the VNC proxy."]
 
 
-def test_severity_change_without_reason_keeps_the_form(client, gold_p3_console_case_new, tse):
+def test_severity_change_without_reason_keeps_the_form(
+    client, gold_p3_console_case_new, logged_in_tse
+):
     client.post(f"/staff/cases/{gold_p3_console_case_new.number}/take")
     response = client.post(
         f"/staff/cases/{gold_p3_console_case_new.number}/severity",
@@ -81,7 +85,9 @@ def test_severity_change_without_reason_keeps_the_form(client, gold_p3_console_c
     assert gold_p3_console_case_new.severity == "P3"
 
 
-def test_internal_note_is_never_on_the_customer_page(client, auth, gold_p3_console_case_new, tse):
+def test_internal_note_is_never_on_the_customer_page(
+    client, auth, gold_p3_console_case_new, logged_in_tse
+):
     client.post(
         f"/staff/cases/{gold_p3_console_case_new.number}/note", data={"body": "Secret staff musing"}
     )
@@ -118,7 +124,9 @@ def test_manager_action_plan_from_the_browser_form(client, auth, gold_p3_console
     )
 
 
-def test_unknown_action_and_other_organisations_are_404(client, gold_p3_console_case_new, tse):
+def test_unknown_action_and_other_organisations_are_404(
+    client, gold_p3_console_case_new, logged_in_tse
+):
     assert (
         client.post(f"/staff/cases/{gold_p3_console_case_new.number}/launch-rockets").status_code
         == 404
@@ -131,7 +139,9 @@ def test_customers_cannot_use_staff_actions(client, auth, gold_p3_console_case_n
     assert client.post(f"/staff/cases/{gold_p3_console_case_new.number}/take").status_code == 403
 
 
-def test_a_tse_escalates_for_a_customer_who_asked_by_phone(client, gold_p3_console_case_new, tse):
+def test_a_tse_escalates_for_a_customer_who_asked_by_phone(
+    client, gold_p3_console_case_new, logged_in_tse
+):
     make_user("manager@example.com", Role.MANAGER, name="Maya Manager")
     page = client.get(f"/cases/{gold_p3_console_case_new.number}").get_data(as_text=True)
     assert "Escalate for the customer" in page

@@ -10,7 +10,7 @@ NOT_ASCII = "\u00b2"  # "²": str.isdigit() says yes, int() says no
 
 
 @pytest.fixture
-def tse(client, auth):
+def logged_in_tse(client, auth):
     user = make_user("tse@example.com", Role.TSE, name="Tomas Tse")
     auth.login("tse@example.com")
     return user
@@ -18,7 +18,7 @@ def tse(client, auth):
 
 @pytest.mark.parametrize("owner", [TOO_LARGE, NOT_ASCII])
 def test_assigning_to_an_impossible_owner_id_asks_for_an_owner(
-    client, tse, gold_p3_case_new, owner
+    client, logged_in_tse, gold_p3_case_new, owner
 ):
     case = gold_p3_case_new
 
@@ -32,7 +32,7 @@ def test_assigning_to_an_impossible_owner_id_asks_for_an_owner(
 
 
 @pytest.mark.parametrize("value", [TOO_LARGE, NOT_ASCII])
-def test_queue_ignores_an_impossible_page_or_owner(client, tse, gold_p3_case_new, value):
+def test_queue_ignores_an_impossible_page_or_owner(client, logged_in_tse, gold_p3_case_new, value):
     response = client.get("/staff/", query_string={"page": value, "owner": value})
 
     assert response.status_code == 200

@@ -13,25 +13,27 @@ from tests.conftest import TUESDAY_MORNING, make_case, make_user
 
 
 @pytest.fixture
-def tse(client, auth):
+def logged_in_tse(client, auth):
     user = make_user("tse@example.com", Role.TSE, name="Tomas Tse")
     auth.login("tse@example.com")
     return user
 
 
-def test_queue_lists_unassigned_cases_soonest_due_first(client, tse, gold_contact, contoso):
+def test_queue_lists_unassigned_cases_soonest_due_first(
+    client, logged_in_tse, gold_contact, contoso
+):
     # Gold P2 cases are due six business hours after filing: the later filing is due later.
     due_later = make_case(gold_contact, contoso, now=TUESDAY_MORNING + timedelta(hours=3))
     due_sooner = make_case(gold_contact, contoso, now=TUESDAY_MORNING)
     taken = make_case(gold_contact, contoso)
-    triage.assign(taken, tse, tse)
+    triage.assign(taken, logged_in_tse, logged_in_tse)
     db.session.commit()
     html = client.get("/staff/?view=unassigned").get_data(as_text=True)
     assert html.index(due_sooner.number) < html.index(due_later.number)
     assert taken.number not in html
 
 
-def test_breached_and_at_risk_cases_stand_out(client, tse, gold_contact, contoso):
+def test_breached_and_at_risk_cases_stand_out(client, logged_in_tse, gold_contact, contoso):
     now = datetime(2026, 11, 25, 18, 0, tzinfo=UTC)  # Wednesday 10:00 Pacific
     # Gold P1 is due two business hours after filing, P2 six.
     breached = make_case(gold_contact, contoso, severity="P1", now=now - timedelta(hours=3))
@@ -40,7 +42,7 @@ def test_breached_and_at_risk_cases_stand_out(client, tse, gold_contact, contoso
     assert breached.response_due_at == now - timedelta(hours=1)
     assert at_risk.response_due_at == now + timedelta(minutes=20)
     assert on_track.response_due_at == now + timedelta(hours=6)
-    page = queue.queue_page(tse, queue.QueueFilters(view="all"), now=now)
+    page = queue.queue_page(logged_in_tse, queue.QueueFilters(view="all"), now=now)
     flags = {row.case.number: row.sla.value for row in page.rows}
     assert flags == {
         breached.number: "breached",
@@ -49,7 +51,9 @@ def test_breached_and_at_risk_cases_stand_out(client, tse, gold_contact, contoso
     }
 
 
-def test_filters_narrow_the_queue_and_bad_values_are_ignored(client, tse, gold_contact, contoso):
+def test_filters_narrow_the_queue_and_bad_values_are_ignored(
+    client, logged_in_tse, gold_contact, contoso
+):
     server_p1 = make_case(gold_contact, contoso, severity="P1")
     center_p3 = make_case(gold_contact, contoso, severity="P3", product="XenCenter")
     html = client.get("/staff/?view=all&severity=P1").get_data(as_text=True)
@@ -60,12 +64,12 @@ def test_filters_narrow_the_queue_and_bad_values_are_ignored(client, tse, gold_c
     assert center_p3.number in html and server_p1.number not in html
 
 
-def test_team_view_shows_colleagues_cases(client, tse, gold_contact, contoso):
+def test_team_view_shows_colleagues_cases(client, logged_in_tse, gold_contact, contoso):
     colleague = make_user("mate@example.com", Role.TSE, name="Mia Mate")
     outsider = make_user("other@example.com", Role.TSE, name="Oli Other")
     db.session.add_all(
         [
-            StaffProfile(user_id=tse.id, team="Storage"),
+            StaffProfile(user_id=logged_in_tse.id, team="Storage"),
             StaffProfile(user_id=colleague.id, team="Storage"),
             StaffProfile(user_id=outsider.id, team="Networking"),
         ]
@@ -79,7 +83,9 @@ def test_team_view_shows_colleagues_cases(client, tse, gold_contact, contoso):
     assert colleagues_case.number in html and outsiders_case.number not in html
 
 
-def test_queue_refresh_returns_only_the_table_for_htmx(client, tse, gold_contact, contoso):
+def test_queue_refresh_returns_only_the_table_for_htmx(
+    client, logged_in_tse, gold_contact, contoso
+):
     case = make_case(gold_contact, contoso)
     fragment = client.get("/staff/?view=all", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<html" not in fragment and case.number in fragment
@@ -88,7 +94,7 @@ def test_queue_refresh_returns_only_the_table_for_htmx(client, tse, gold_contact
 
 
 def test_queue_page_costs_the_same_sql_for_ten_or_ten_thousand_cases(
-    app, tse, gold_contact, contoso
+    app, logged_in_tse, gold_contact, contoso
 ):
     def statements_for_page() -> tuple[int, int]:
         count = 0
@@ -101,7 +107,7 @@ def test_queue_page_costs_the_same_sql_for_ten_or_ten_thousand_cases(
 
         event.listen(db.engine, "before_cursor_execute", counter)
         try:
-            page = queue.queue_page(tse, queue.QueueFilters(view="all"))
+            page = queue.queue_page(logged_in_tse, queue.QueueFilters(view="all"))
             [row.case.owner and row.case.owner.name for row in page.rows]
             [row.case.organisation.name for row in page.rows]
         finally:
@@ -111,7 +117,7 @@ def test_queue_page_costs_the_same_sql_for_ten_or_ten_thousand_cases(
     for n in range(10):
         case = make_case(gold_contact, contoso, subject=f"Case {n}")
         if n % 2:
-            triage.assign(case, tse, tse)
+            triage.assign(case, logged_in_tse, logged_in_tse)
     db.session.commit()
     db.session.expire_all()
     small, shown = statements_for_page()
@@ -124,7 +130,7 @@ def test_queue_page_costs_the_same_sql_for_ten_or_ten_thousand_cases(
             "number": f"{n:08d}",
             "organisation_id": contoso.id,
             "contact_id": gold_contact.id,
-            "owner_id": tse.id if n % 2 else None,
+            "owner_id": logged_in_tse.id if n % 2 else None,
             "subject": f"Case {n}",
             "description": "Broken",
             "product": "XenServer",
@@ -178,11 +184,11 @@ def test_dashboard_shows_attainment_backlog_escalations_and_deflections(
     assert "<strong>1</strong> filing in the last 30 days" in html
 
 
-def test_dashboard_is_for_managers(client, tse):
+def test_dashboard_is_for_managers(client, logged_in_tse):
     assert client.get("/staff/dashboard").status_code == 403
 
 
-def test_staff_profile_keeps_team_and_skills(client, tse):
+def test_staff_profile_keeps_team_and_skills(client, logged_in_tse):
     response = client.post("/staff/profile", data={"team": "Storage", "skills": "NFS, iSCSI, nfs"})
     assert response.status_code == 302
     profile = db.session.query(StaffProfile).one()
