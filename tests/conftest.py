@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh app and database per test, a client, a CLI runner, people of each role.
+"""Shared fixtures: a fresh app and database per test, a client, a CLI runner, people of each role,
+a Base and a Gold customer organisation, and `make_case`, which files a case through the service.
 
 The database is a real SQLite file, or the PostgreSQL database named by
 PORTAL_TEST_DATABASE_URL (CI runs the suite on both).
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,13 @@ from sqlalchemy import text
 
 from portal import create_app
 from portal.accounts import service as accounts
+from portal.cases.filing import CaseDraft, file_case
 from portal.extensions import db, limiter
-from portal.models import ContactKind, Organisation, Role, User
+from portal.models import Case, ContactKind, Organisation, Role, User
 
 PASSWORD = "correct-horse-battery"
+# A Tuesday at 08:00 in Los Angeles: inside both tiers' business hours.
+TUESDAY_MORNING = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
 
 
@@ -133,8 +137,10 @@ def make_organisation(
     name: str = "Northwind Hosting",
     tier: str = "base",
     starts_on: date = date(2026, 1, 1),
-    ends_on: date = date(2026, 12, 31),
+    ends_on: date = date(2099, 12, 31),
 ) -> Organisation:
+    """An organisation with one agreement; by default one still in force whenever tests run
+    (many views check the agreement against today's date, not an injected one)."""
     organisation = accounts.create_organisation(name)
     accounts.add_agreement(organisation, tier, starts_on, ends_on)
     db.session.commit()
@@ -151,6 +157,51 @@ def make_contact(
         accounts.grant_contact_role(user, organisation, kind)
     db.session.commit()
     return user
+
+
+@pytest.fixture
+def northwind(app: Flask) -> Organisation:
+    """Northwind Hosting, on a Base agreement for 2026 and 2027."""
+    return make_organisation("Northwind Hosting", "base", date(2026, 1, 1), date(2027, 12, 31))
+
+
+@pytest.fixture
+def contoso(app: Flask) -> Organisation:
+    """Contoso Cloud, on a Gold agreement for 2026 and 2027."""
+    return make_organisation("Contoso Cloud", "gold", date(2026, 1, 1), date(2027, 12, 31))
+
+
+@pytest.fixture
+def base_contact(northwind: Organisation) -> User:
+    """admin@base.example.com, Northwind's Support Administrator."""
+    return make_contact(northwind, email="admin@base.example.com")
+
+
+@pytest.fixture
+def gold_contact(contoso: Organisation) -> User:
+    """admin@gold.example.com, Contoso's Support Administrator."""
+    return make_contact(contoso, email="admin@gold.example.com")
+
+
+def make_case(
+    contact: User, organisation: Organisation, *, now: datetime = TUESDAY_MORNING, **fields: str
+) -> Case:
+    """A case filed through the filing service, as the web form files it, and committed.
+
+    By default a P2 XenServer problem filed on TUESDAY_MORNING; ``fields`` override the draft.
+    A test that needs another state moves the case on through the services (triage,
+    conversation, closure), so every case a test sees is one the portal could have made.
+    """
+    values = {
+        "subject": "VMs lose network after migration",
+        "description": "After XenMotion the guest has no network until rebooted.",
+        "severity": "P2",
+        "product": "XenServer",
+        "version": "5.0.0",
+    } | fields
+    case = file_case(contact, organisation, CaseDraft(**values), now=now)
+    db.session.commit()
+    return case
 
 
 class AuthActions:

@@ -188,10 +188,6 @@ def has_gold_agreement(user: Any, on: date | None = None) -> bool:
     return any((a := active_agreement(org, on)) is not None and a.tier == "gold" for org in orgs)
 
 
-def user_is(user: Any, *roles: Role) -> bool:
-    return _role(user) in roles
-
-
 __all__ = [
     "ContactKind",
     "User",

@@ -78,10 +78,6 @@ class SearchPage:
     def first_position(self) -> int:
         return (self.page - 1) * self.per_page + 1 if self.hits else 0
 
-    @property
-    def last_position(self) -> int:
-        return self.first_position + len(self.hits) - 1 if self.hits else 0
-
 
 def parse_page(value: object) -> int:
     """A page number from a query string: anything odd becomes 1, huge ones are capped."""

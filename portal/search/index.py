@@ -112,10 +112,6 @@ def read_state(folder: Path) -> CatchUpState:
     return CatchUpState(mark, applied)
 
 
-def read_mark(folder: Path) -> int:
-    return read_state(folder).mark
-
-
 def _write_state(folder: Path, state: CatchUpState) -> None:
     temporary = folder / f"{MARK_FILE}.tmp"
     temporary.write_text(json.dumps({"mark": state.mark, "applied": sorted(state.applied)}))

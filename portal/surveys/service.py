@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from portal.accounts import entitlement
 from portal.domain_error import DomainError
 from portal.extensions import db
-from portal.jobs import enqueue, handler
+from portal.jobs import handler
 from portal.mail.outbox import queue_mail
 from portal.models import ContactRole, Organisation, Role, User
 from portal.models.surveys import SurveyAnswer, SurveyCampaign, SurveyInvitation
@@ -64,10 +64,6 @@ def invite_for_case(case_id: int) -> SurveyInvitation | None:
 def send_case_survey(payload: dict, now: datetime) -> None:
     """The job queued when a case closes."""
     invite_for_case(int(payload["case_id"]))
-
-
-def queue_case_survey(case_id: int) -> None:
-    enqueue(INVITE_JOB, {"case_id": case_id})
 
 
 def active_customer_contacts() -> list[User]:

@@ -7,7 +7,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from portal.cases.conversation import add_internal_note
+from portal.cases.conversation import add_internal_note, post_message
 from portal.extensions import db
 from portal.models import Attachment, Case
 from tests.conftest import PASSWORD, make_user
@@ -90,9 +90,9 @@ def test_a_non_object_body_is_refused(client, gold_api):
     assert client.post("/api/v1/cases", json=["x"], headers=gold_api).status_code == 400
 
 
-def test_another_organisations_case_is_404_in_the_api(client, gold_case, base_contact):
+def test_another_organisations_case_is_404_in_the_api(client, gold_p2_case_new, base_contact):
     headers = token(client, "admin@base.example.com")
-    number = gold_case.number
+    number = gold_p2_case_new.number
     assert client.get(f"/api/v1/cases/{number}", headers=headers).status_code == 404
     assert (
         client.post(
@@ -111,10 +111,14 @@ def test_another_organisations_case_is_404_in_the_api(client, gold_case, base_co
     assert client.get("/api/v1/cases", headers=headers).get_json()["total"] == 0
 
 
-def test_staff_public_reply_through_the_api_records_the_first_response(client, gold_case, tse):
+def test_staff_public_reply_through_the_api_records_the_first_response(
+    client, gold_p2_case_new, tse
+):
     headers = token(client, "tse@support.example.com")
     response = client.post(
-        f"/api/v1/cases/{gold_case.number}/messages", json={"body": "On it."}, headers=headers
+        f"/api/v1/cases/{gold_p2_case_new.number}/messages",
+        json={"body": "On it."},
+        headers=headers,
     )
     assert response.status_code == 201 and response.get_json()["from_support"] is True
     db.session.expire_all()
@@ -122,32 +126,40 @@ def test_staff_public_reply_through_the_api_records_the_first_response(client, g
     assert case.first_response_at is not None and case.response_met is not None
 
 
-def test_customer_message_asking_to_escalate_via_api(client, gold_api, gold_case):
+def test_customer_message_asking_to_escalate_via_api(client, gold_api, gold_p2_case_new):
     client.post(
-        f"/api/v1/cases/{gold_case.number}/messages",
+        f"/api/v1/cases/{gold_p2_case_new.number}/messages",
         json={"body": "PLEASE ESCALATE."},
         headers=gold_api,
     )
-    assert client.get(f"/api/v1/cases/{gold_case.number}", headers=gold_api).get_json()["escalated"]
+    assert client.get(f"/api/v1/cases/{gold_p2_case_new.number}", headers=gold_api).get_json()[
+        "escalated"
+    ]
 
 
-def test_empty_message_is_422(client, gold_api, gold_case):
+def test_empty_message_is_422(client, gold_api, gold_p2_case_new):
     response = client.post(
-        f"/api/v1/cases/{gold_case.number}/messages", json={"body": 5}, headers=gold_api
+        f"/api/v1/cases/{gold_p2_case_new.number}/messages", json={"body": 5}, headers=gold_api
     )
     assert response.status_code == 422
 
 
-def test_internal_notes_are_left_out_of_the_customers_api_answer(client, gold_api, gold_case, tse):
-    add_internal_note(gold_case, tse, "SECRET-NOTE")
+def test_internal_notes_are_left_out_of_the_customers_api_answer(
+    client, gold_api, gold_p2_case_new, tse
+):
+    add_internal_note(gold_p2_case_new, tse, "SECRET-NOTE")
+    post_message(gold_p2_case_new, tse, "PUBLIC-REPLY")
     db.session.commit()
-    data = client.get(f"/api/v1/cases/{gold_case.number}", headers=gold_api).get_json()
+    response = client.get(f"/api/v1/cases/{gold_p2_case_new.number}", headers=gold_api)
+    assert response.status_code == 200
+    data = response.get_json()
+    assert [m["body"] for m in data["messages"]] == ["PUBLIC-REPLY"]
     assert "SECRET-NOTE" not in str(data)
 
 
-def test_attachment_upload_through_the_api(client, gold_api, gold_case):
+def test_attachment_upload_through_the_api(client, gold_api, gold_p2_case_new):
     response = client.post(
-        f"/api/v1/cases/{gold_case.number}/attachments",
+        f"/api/v1/cases/{gold_p2_case_new.number}/attachments",
         data={"file": (io.BytesIO(b"bugreport" * 10), "host-bugreport.tar.gz")},
         headers=gold_api,
         content_type="multipart/form-data",
@@ -158,9 +170,9 @@ def test_attachment_upload_through_the_api(client, gold_api, gold_case):
 
 
 @pytest.mark.parametrize("app_config", [{"MAX_ATTACHMENT_BYTES": 100}])
-def test_oversized_api_attachment_is_413_json(client, gold_api, gold_case):
+def test_oversized_api_attachment_is_413_json(client, gold_api, gold_p2_case_new):
     response = client.post(
-        f"/api/v1/cases/{gold_case.number}/attachments",
+        f"/api/v1/cases/{gold_p2_case_new.number}/attachments",
         data={"file": (io.BytesIO(b"x" * 1000), "core")},
         headers=gold_api,
         content_type="multipart/form-data",
@@ -169,12 +181,12 @@ def test_oversized_api_attachment_is_413_json(client, gold_api, gold_case):
     assert db.session.scalar(select(Attachment)) is None
 
 
-def test_close_and_reopen_through_the_api(client, gold_api, gold_case):
-    closed = client.post(f"/api/v1/cases/{gold_case.number}/close", headers=gold_api)
+def test_close_and_reopen_through_the_api(client, gold_api, gold_p2_case_new):
+    closed = client.post(f"/api/v1/cases/{gold_p2_case_new.number}/close", headers=gold_api)
     assert closed.status_code == 200 and closed.get_json()["status"] == "closed"
-    again = client.post(f"/api/v1/cases/{gold_case.number}/close", headers=gold_api)
+    again = client.post(f"/api/v1/cases/{gold_p2_case_new.number}/close", headers=gold_api)
     assert again.status_code == 409
-    reopened = client.post(f"/api/v1/cases/{gold_case.number}/reopen", headers=gold_api)
+    reopened = client.post(f"/api/v1/cases/{gold_p2_case_new.number}/reopen", headers=gold_api)
     assert reopened.get_json()["status"] == "waiting_on_support"
 
 

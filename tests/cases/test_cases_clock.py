@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from portal.cases import closure, conversation
 from portal.cases.clock import describe_duration, response_clock
-from tests.cases.conftest import TUESDAY_MORNING, file_for
+from tests.conftest import TUESDAY_MORNING, make_case
 
 
 def test_durations_read_naturally():
@@ -16,24 +16,29 @@ def test_durations_read_naturally():
     assert describe_duration(timedelta(seconds=20)) == "under a minute"
 
 
-def test_gold_p2_clock_counts_down_in_business_hours(gold_case):
-    clock = response_clock(gold_case, TUESDAY_MORNING + timedelta(hours=2, minutes=40))
+def test_gold_p2_clock_counts_down_in_business_hours(gold_p2_case_new):
+    clock = response_clock(gold_p2_case_new, TUESDAY_MORNING + timedelta(hours=2, minutes=40))
     assert clock.state == "running" and clock.text.startswith("Due in 3 h 20 min of business")
 
 
 def test_clock_says_overdue_once_the_due_time_passed(gold_contact, contoso):
-    case = file_for(gold_contact, contoso, severity="P1")
+    case = make_case(gold_contact, contoso, severity="P1")
     clock = response_clock(case, TUESDAY_MORNING + timedelta(hours=3))
     assert clock.state == "overdue" and clock.text == "Overdue by 1 h."
 
 
-def test_clock_shows_met_once_answered(gold_case, tse):
-    conversation.post_message(gold_case, tse, "Hello", now=TUESDAY_MORNING + timedelta(hours=1))
-    assert response_clock(gold_case, TUESDAY_MORNING + timedelta(days=3)).state == "answered_met"
+def test_clock_shows_met_once_answered(gold_p2_case_new, tse):
+    conversation.post_message(
+        gold_p2_case_new, tse, "Hello", now=TUESDAY_MORNING + timedelta(hours=1)
+    )
+    assert (
+        response_clock(gold_p2_case_new, TUESDAY_MORNING + timedelta(days=3)).state
+        == "answered_met"
+    )
 
 
 def test_clock_has_nothing_to_count_without_a_target(base_contact, northwind):
-    case = file_for(base_contact, northwind, severity="P5")
+    case = make_case(base_contact, northwind, severity="P5")
     assert response_clock(case, TUESDAY_MORNING).state == "none"
 
 

@@ -7,12 +7,12 @@ import threading
 from portal.cases.filing import CaseDraft, file_case, next_case_number
 from portal.extensions import db
 from portal.models import Case, Organisation, User
-from tests.cases.conftest import file_for
+from tests.conftest import make_case
 
 
 def test_case_numbers_are_eight_digits_and_increase(gold_contact, contoso):
-    first = file_for(gold_contact, contoso)
-    second = file_for(gold_contact, contoso)
+    first = make_case(gold_contact, contoso)
+    second = make_case(gold_contact, contoso)
     assert len(first.number) == 8 and first.number.isdigit()
     assert int(second.number) == int(first.number) + 1
 
@@ -20,7 +20,7 @@ def test_case_numbers_are_eight_digits_and_increase(gold_contact, contoso):
 def test_a_rolled_back_filing_never_hands_its_number_to_a_later_case(gold_contact, contoso):
     taken = next_case_number()
     db.session.commit()  # e.g. a filing that failed after taking its number in another process
-    case = file_for(gold_contact, contoso)
+    case = make_case(gold_contact, contoso)
     assert case.number != taken and int(case.number) > int(taken)
 
 

@@ -7,12 +7,13 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event, select
+from werkzeug.datastructures import FileStorage
 
-from portal.cases import closure
+from portal.cases import closure, conversation, triage
+from portal.cases.attachments import save_attachment
 from portal.extensions import db
 from portal.models import Attachment, Case, CaseMessage, Deflection, OutgoingMail
-from tests.cases.conftest import file_for
-from tests.conftest import PASSWORD, make_contact, make_user
+from tests.conftest import PASSWORD, make_case, make_contact, make_user
 
 HX = {"HX-Request": "true"}
 FORM = {
@@ -144,59 +145,64 @@ def test_this_answered_my_question_counts_a_deflection(client, auth, gold_contac
 def test_deflection_never_redirects_off_site(client, auth, gold_contact):
     auth.login("admin@gold.example.com")
     response = client.post("/cases/deflected", data={"article_key": "x", "next": "//evil.example"})
-    assert "evil" not in response.headers["Location"]
+    assert response.status_code == 302
+    assert (
+        response.headers["Location"].startswith("/") and "evil" not in response.headers["Location"]
+    )
 
 
-def test_case_page_shows_status_severity_owner_and_due_time(client, auth, gold_case):
+def test_case_page_shows_status_severity_owner_and_due_time(client, auth, gold_p2_case_new):
     auth.login("admin@gold.example.com")
-    html = client.get(f"/cases/{gold_case.number}").get_data(as_text=True)
-    assert "Waiting" not in html and "New" in html and "P2 High" in html
+    html = client.get(f"/cases/{gold_p2_case_new.number}").get_data(as_text=True)
+    assert 'id="case-status">New<' in html and "P2 High" in html
     assert "Not yet assigned" in html and "response-clock" in html
 
 
-def test_reply_with_htmx_returns_the_case_body_fragment(client, auth, gold_case):
+def test_reply_with_htmx_returns_the_case_body_fragment(client, auth, gold_p2_case_new):
     auth.login("admin@gold.example.com")
     response = client.post(
-        f"/cases/{gold_case.number}/messages", data={"body": "Please, escalate!"}, headers=HX
+        f"/cases/{gold_p2_case_new.number}/messages", data={"body": "Please, escalate!"}, headers=HX
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert "Please, escalate!" in html and 'id="case-escalated"' in html
 
 
-def test_reply_without_htmx_redirects_to_the_case(client, auth, gold_case):
+def test_reply_without_htmx_redirects_to_the_case(client, auth, gold_p2_case_new):
     auth.login("admin@gold.example.com")
-    response = client.post(f"/cases/{gold_case.number}/messages", data={"body": "More detail."})
+    response = client.post(
+        f"/cases/{gold_p2_case_new.number}/messages", data={"body": "More detail."}
+    )
     assert response.status_code == 302
     assert db.session.scalar(select(CaseMessage)).body == "More detail."
 
 
 @pytest.mark.parametrize("headers", [HX, {}])
-def test_reply_errors_keep_what_was_typed(client, auth, gold_case, gold_contact, headers):
-    closure.close_case(gold_case, gold_contact)
+def test_reply_errors_keep_what_was_typed(client, auth, gold_p2_case_new, gold_contact, headers):
+    closure.close_case(gold_p2_case_new, gold_contact)
     db.session.commit()
     response = None
     auth.login("admin@gold.example.com")
-    closure.reopen_case(gold_case, gold_contact)
+    closure.reopen_case(gold_p2_case_new, gold_contact)
     db.session.commit()
     response = client.post(
-        f"/cases/{gold_case.number}/messages", data={"body": "   "}, headers=headers
+        f"/cases/{gold_p2_case_new.number}/messages", data={"body": "   "}, headers=headers
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Write a message" in html and ("<html" in html) == (not headers)
 
 
-def test_upload_later_and_download_as_attachment_with_nosniff(client, auth, gold_case):
+def test_upload_later_and_download_as_attachment_with_nosniff(client, auth, gold_p2_case_new):
     auth.login("admin@gold.example.com")
     response = client.post(
-        f"/cases/{gold_case.number}/attachments",
+        f"/cases/{gold_p2_case_new.number}/attachments",
         data={"attachments": (io.BytesIO(b"<script>alert(1)</script>"), "page.html")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
     attachment = db.session.scalar(select(Attachment))
-    download = client.get(f"/cases/{gold_case.number}/attachments/{attachment.id}")
+    download = client.get(f"/cases/{gold_p2_case_new.number}/attachments/{attachment.id}")
     assert download.status_code == 200 and download.data == b"<script>alert(1)</script>"
     assert download.headers["X-Content-Type-Options"] == "nosniff"
     assert download.headers["Content-Disposition"].startswith("attachment")
@@ -204,9 +210,9 @@ def test_upload_later_and_download_as_attachment_with_nosniff(client, auth, gold
     download.close()
 
 
-def test_escalate_button_close_and_reopen(client, auth, gold_case, manager):
+def test_escalate_button_close_and_reopen(client, auth, gold_p2_case_new, manager):
     auth.login("admin@gold.example.com")
-    number = gold_case.number
+    number = gold_p2_case_new.number
     assert client.post(f"/cases/{number}/escalate").status_code == 302
     assert client.post(f"/cases/{number}/close").status_code == 302
     db.session.expire_all()
@@ -217,10 +223,12 @@ def test_escalate_button_close_and_reopen(client, auth, gold_case, manager):
     assert db.session.scalar(select(Case)).status == "waiting_on_support"
 
 
-def test_another_organisations_case_is_404_everywhere(client, auth, gold_case, base_contact):
-    attachment_id = 1
+def test_another_organisations_case_is_404_everywhere(client, auth, gold_p2_case_new, base_contact):
+    upload = FileStorage(io.BytesIO(b"kernel: panic"), "host.log")
+    attachment_id = save_attachment(gold_p2_case_new, upload, gold_p2_case_new.contact).id
+    db.session.commit()
     auth.login("admin@base.example.com")
-    number = gold_case.number
+    number = gold_p2_case_new.number
     assert client.get(f"/cases/{number}").status_code == 404
     assert client.post(f"/cases/{number}/messages", data={"body": "hi"}).status_code == 404
     assert client.post(f"/cases/{number}/escalate").status_code == 404
@@ -232,28 +240,32 @@ def test_another_organisations_case_is_404_everywhere(client, auth, gold_case, b
     )
     assert upload.status_code == 404
     assert client.get(f"/cases/{number}/attachments/{attachment_id}").status_code == 404
-    assert gold_case.number not in client.get("/cases/").get_data(as_text=True)
+    assert gold_p2_case_new.number not in client.get("/cases/").get_data(as_text=True)
 
 
-def test_staff_can_read_any_case_but_not_act_as_the_customer(client, auth, gold_case, tse):
+def test_staff_can_read_any_case_but_not_act_as_the_customer(client, auth, gold_p2_case_new, tse):
     auth.login("tse@support.example.com")
-    html = client.get(f"/cases/{gold_case.number}").get_data(as_text=True)
-    assert gold_case.subject in html and "Staff tools" in html
-    assert f'action="/cases/{gold_case.number}/messages"' not in html
+    html = client.get(f"/cases/{gold_p2_case_new.number}").get_data(as_text=True)
+    assert gold_p2_case_new.subject in html and "Staff tools" in html
+    assert f'action="/cases/{gold_p2_case_new.number}/messages"' not in html
 
 
-def test_internal_notes_never_reach_the_customer_page(client, auth, gold_case, tse):
+def test_internal_notes_never_reach_the_customer_page(client, auth, gold_p2_case_new, tse):
     from portal.cases.conversation import add_internal_note
 
-    add_internal_note(gold_case, tse, "SECRET-NOTE unsupported kernel")
+    add_internal_note(gold_p2_case_new, tse, "SECRET-NOTE unsupported kernel")
+    conversation.post_message(gold_p2_case_new, tse, "PUBLIC-REPLY: which kernel do you run?")
     db.session.commit()
     auth.login("admin@gold.example.com")
-    assert "SECRET-NOTE" not in client.get(f"/cases/{gold_case.number}").get_data(as_text=True)
+    response = client.get(f"/cases/{gold_p2_case_new.number}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "PUBLIC-REPLY" in html
+    assert "SECRET-NOTE" not in html
 
 
 def test_case_list_filters_sorts_by_due_and_pages(client, auth, gold_contact, contoso):
-    p1 = file_for(gold_contact, contoso, severity="P1", subject="Everything is down")
-    file_for(gold_contact, contoso, severity="P3", subject="Console glitch", product="XenCenter")
+    p1 = make_case(gold_contact, contoso, severity="P1", subject="Everything is down")
+    make_case(gold_contact, contoso, severity="P3", subject="Console glitch", product="XenCenter")
     auth.login("admin@gold.example.com")
     html = client.get("/cases/").get_data(as_text=True)
     assert html.index("Everything is down") < html.index("Console glitch")
@@ -268,8 +280,8 @@ def test_case_list_uses_a_bounded_number_of_statements(
     client, auth, gold_contact, contoso, tse, count
 ):
     for n in range(count):
-        case = file_for(gold_contact, contoso, subject=f"Case {n}")
-        case.owner = tse
+        case = make_case(gold_contact, contoso, subject=f"Case {n}")
+        triage.assign(case, tse, tse)
     db.session.commit()
     auth.login("admin@gold.example.com")
     with count_statements() as statements:
@@ -313,44 +325,37 @@ def test_only_people_who_may_file_can_count_a_deflection(client, auth, app):
     assert db.session.scalar(select(Deflection)) is None
 
 
-def test_an_expired_agreement_leaves_old_cases_readable_but_read_only(client, auth, app):
-    from datetime import date
+def test_an_expired_agreement_leaves_old_cases_readable_but_read_only(client, auth, tse):
+    from datetime import UTC, date, datetime
 
     from portal.accounts import service as accounts
     from tests.conftest import make_organisation
 
     org = make_organisation("Lapsed Ltd", "gold", date(2025, 1, 1), date(2025, 12, 31))
     admin = make_contact(org, email="admin@lapsed.example.com")
-    case = Case(
-        number="00000900",
-        organisation=org,
-        contact=admin,
-        subject="Old problem",
-        description="From last year",
-        product="XenServer",
-        version="4.1",
-        customer_severity="P3",
-        severity="P3",
-        tier="gold",
-        status="waiting_on_customer",
+    filed = datetime(2025, 6, 10, 16, 0, tzinfo=UTC)  # while the agreement was in force
+    case = make_case(
+        admin, org, now=filed, subject="Old problem", description="From last year", severity="P3"
     )
-    db.session.add(case)
+    conversation.post_message(case, tse, "Which version do you run?", now=filed)
     db.session.commit()
+    assert case.status == "waiting_on_customer"
+    number = case.number
     auth.login("admin@lapsed.example.com")
-    response = client.get("/cases/00000900")
+    response = client.get(f"/cases/{number}")
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page[page.find("<main") :][:1500]
     assert "Old problem" in page and "support agreement has ended" in page
     assert 'id="reply-form"' not in page
-    refused = client.post("/cases/00000900/messages", data={"body": "Still broken"})
+    refused = client.post(f"/cases/{number}/messages", data={"body": "Still broken"})
     assert refused.status_code == 403 and "agreement has ended" in refused.get_data(as_text=True)
-    assert db.session.query(CaseMessage).count() == 0
+    assert db.session.query(CaseMessage).count() == 1  # support's question only
 
     token = client.post(
         "/api/v1/tokens", json={"email": "admin@lapsed.example.com", "password": PASSWORD}
     ).get_json()["token"]
     api = client.post(
-        "/api/v1/cases/00000900/messages",
+        f"/api/v1/cases/{number}/messages",
         json={"body": "Still broken"},
         headers={"Authorization": f"Bearer {token}"},
     )
@@ -359,4 +364,6 @@ def test_an_expired_agreement_leaves_old_cases_readable_but_read_only(client, au
 
     accounts.add_agreement(org, "gold", date(2026, 1, 1), date(2030, 12, 31))  # renewed
     db.session.commit()
-    assert client.post("/cases/00000900/messages", data={"body": "Still broken"}).status_code == 302
+    assert (
+        client.post(f"/cases/{number}/messages", data={"body": "Still broken"}).status_code == 302
+    )

@@ -125,8 +125,11 @@ def test_demo_seed_creates_every_contract_account_and_is_idempotent(runner):
 
 
 def test_every_demo_account_logs_in(runner, client):
-    runner.invoke(args=["demo", "seed"])
-    for user in db.session.query(User).all():
+    seeded = runner.invoke(args=["demo", "seed"])
+    assert seeded.exit_code == 0, seeded.output
+    users = db.session.query(User).all()
+    assert {"admin@gold.example.com", "tse@support.example.com"} <= {u.email for u in users}
+    for user in users:
         response = client.post("/login", data={"email": user.email, "password": "portal-demo"})
         assert response.status_code == 302, user.email
         client.post("/logout")

@@ -47,7 +47,9 @@ def test_anonymous_readers_see_posts_but_no_reply_form(client, topic_with_reply)
     html = client.get(f"/forums/topics/{topic.id}").get_data(as_text=True)
     assert "<strong>Repair</strong>" in html
     assert 'id="reply-body"' not in html
-    assert client.post(f"/forums/topics/{topic.id}/reply", data={"body": "hi"}).status_code == 302
+    response = client.post(f"/forums/topics/{topic.id}/reply", data={"body": "hi"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert service.topic_posts(topic, None).total == 2  # the question and the helper's reply
 
 
 def test_reply_without_javascript_redirects_to_the_new_post(client, auth, topic_with_reply):

@@ -7,8 +7,8 @@ from flask import Flask
 
 from portal.extensions import db
 from portal.ideas import service
-from portal.models import ContactKind, Idea, Role, User
-from tests.conftest import make_contact, make_organisation, make_user
+from portal.models import Idea, Role, User
+from tests.conftest import make_user
 
 
 @pytest.fixture
@@ -24,12 +24,6 @@ def voter(app: Flask) -> User:
 @pytest.fixture
 def product_manager(app: Flask) -> User:
     return make_user("pm@example.com", Role.PRODUCT_MANAGER, name="Priya Pm")
-
-
-@pytest.fixture
-def gold_contact(app: Flask) -> User:
-    organisation = make_organisation("Contoso Cloud", tier="gold")
-    return make_contact(organisation, "gold@example.com", (ContactKind.SUPPORT_ADMIN,))
 
 
 @pytest.fixture

@@ -82,7 +82,9 @@ def test_product_manager_sets_the_status_with_a_public_note(
     bad = client.post(
         f"/ideas/{idea.id}/status", data={"status": "shipped", "note": "x", "release": "v" * 41}
     )
-    assert bad.status_code == 422 and "release" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Give the release as a short version" in bad.get_data(
+        as_text=True
+    )
     response = client.post(
         f"/ideas/{idea.id}/status", data={"status": "under_review", "note": "Looking into it"}
     )

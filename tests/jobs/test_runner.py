@@ -66,17 +66,29 @@ def test_a_job_not_yet_due_waits(app, now):
 
 
 def test_handler_changes_commit_with_the_job_and_roll_back_when_it_raises(app, now):
+    @handler("test.whole")
+    def whole(payload: dict[str, Any], at: datetime) -> None:
+        enqueue("test.kept", {}, run_at=at + timedelta(days=1))
+
     @handler("test.half_done")
     def half_done(payload: dict[str, Any], at: datetime) -> None:
         enqueue("test.follow_up", {}, run_at=at + timedelta(days=1))
         raise RuntimeError("fell over halfway")
 
-    enqueue("test.half_done", {}, run_at=now)
+    whole_id = enqueue("test.whole", {}, run_at=now).id
+    half_id = enqueue("test.half_done", {}, run_at=now).id
     db.session.commit()
 
     run_pass(now=now)
 
-    assert db.session.scalars(db.select(Job).filter_by(kind="test.follow_up")).all() == []
+    db.session.expire_all()
+    written = db.session.scalars(
+        db.select(Job.kind).where(Job.kind.in_(["test.kept", "test.follow_up"]))
+    ).all()
+    assert written == ["test.kept"]
+    assert _job(whole_id).status == "done"
+    half = _job(half_id)  # it did run, and fell over: only its own changes were undone
+    assert half.attempts == 1 and half.last_error.startswith("RuntimeError: fell over halfway")
 
 
 def test_a_failing_job_is_retried_with_backoff_and_later_succeeds(app, now):

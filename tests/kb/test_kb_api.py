@@ -44,25 +44,23 @@ def test_search_needs_no_token_and_answers_the_contract_shape(client, app):
 
 
 BAD_SEARCHES = [
-    ("q=", 200),
-    ('q="*:(AND', 200),
-    ("q=nfs&page=-1", 200),
-    ("q=nfs&page=abc", 200),
-    ("q=" + "x" * 1000, 200),
-    ("q=" + "x" * 3000, 422),
-    ("q=nfs&product=Toaster", 422),
-    ("q=nfs&type=bogus", 422),
+    ("q=", 200, None),
+    ('q="*:(AND', 200, None),
+    ("q=nfs&page=-1", 200, None),
+    ("q=nfs&page=abc", 200, None),
+    ("q=" + "x" * 1000, 200, None),
+    ("q=" + "x" * 3000, 422, "invalid"),
+    ("q=nfs&product=Toaster", 422, "unknown_product"),
+    ("q=nfs&type=bogus", 422, "unknown_type"),
 ]
 
 
 def test_search_bad_input_gets_json_not_a_500(client, app):
     make_article()
-    for query, status in BAD_SEARCHES:
+    for query, status, code in BAD_SEARCHES:
         response = client.get(f"/api/v1/kb/search?{query}")
         assert response.status_code == status and response.is_json, query
-        if status != 200:
-            code = response.get_json()["error"]["code"]
-            assert code in ("unknown_product", "unknown_type", "invalid")
+        assert (response.get_json().get("error") or {}).get("code") == code, query
 
 
 def test_article_is_public_but_drafts_are_only_for_kb_engineers(client, app):

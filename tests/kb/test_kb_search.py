@@ -10,12 +10,12 @@ from portal import search
 from portal.extensions import db
 from portal.kb import service
 from portal.models import SearchChange
-from portal.search.index import read_mark
+from portal.search.index import read_state
 from tests.kb.conftest import make_article
 
 
 def test_a_published_article_is_found_by_a_stemmed_word_with_a_highlighted_excerpt(app):
-    make_article()
+    make_article(body="## Steps\n\nAttach the storage repository with `xe sr-create type=nfs`.")
     page = search.search("repositories")
     assert page.total == 1
     hit = page.hits[0]
@@ -25,7 +25,7 @@ def test_a_published_article_is_found_by_a_stemmed_word_with_a_highlighted_excer
         "/kb/nfs-storage-repository",
     )
     assert hit.score > 0 and hit.type_label == "Article"
-    assert "<mark" in str(page.hits[0].excerpt) or hit.excerpt
+    assert "storage <mark>repository</mark> with" in str(hit.excerpt)
 
 
 def test_title_matches_outrank_body_matches(app):
@@ -99,7 +99,7 @@ def test_query_syntax_and_huge_queries_never_fail(app):
     make_article()
     for query in HOSTILE_QUERIES:
         page = search.search(query)
-        assert page.total >= 0 and len(page.query) <= search.MAX_QUERY_CHARS
+        assert len(page.query) <= search.MAX_QUERY_CHARS
         assert "<script" not in "".join(str(h.excerpt) for h in page.hits)
     assert search.search('"nfs').total == search.search("nfs AND").total == 1
 
@@ -135,7 +135,7 @@ def test_catch_up_applies_each_change_once_and_keeps_a_high_water_mark(app):
     from portal.models.types import utcnow
 
     assert search.catch_up(now=utcnow() + timedelta(minutes=5)) == 0  # applied at publish
-    assert read_mark(folder) == newest  # and now settled
+    assert read_state(folder).mark == newest  # and now settled
     assert search.catch_up(now=utcnow() + timedelta(minutes=5)) == 0
 
 

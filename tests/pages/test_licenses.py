@@ -6,7 +6,7 @@ from portal.models import ContactKind, OutgoingMail, RenewalRequest
 from tests.conftest import make_contact, make_organisation, make_user
 
 
-def _license_admin(ends_on=date(2026, 12, 31), name="Contoso Cloud"):
+def _license_admin(ends_on=date(2099, 12, 31), name="Contoso Cloud"):
     org = make_organisation(name, tier="gold", starts_on=date(2025, 1, 1), ends_on=ends_on)
     make_contact(org, email="lic@example.com", kinds=(ContactKind.LICENSE_ADMIN,))
     return org

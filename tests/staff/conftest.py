@@ -1,43 +1,32 @@
-"""Staff fixtures: a Gold customer's case to work on, built straight from the model."""
+"""Staff fixtures: a Gold customer's new P3 case to work on, filed through the service.
+
+Contoso, its contact admin@gold.example.com and `make_case` are in tests/conftest.py.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime
 
 import pytest
 
-from portal.extensions import db
-from portal.models import Case
-from portal.models.types import utcnow
-from tests.conftest import make_contact, make_organisation
+from portal.models import Case, Organisation, User
+from tests.conftest import TUESDAY_MORNING, make_case
 
 
-def make_gold_case(number: str, **fields: object) -> Case:
-    """An open Gold P3 case for gold@example.com at Contoso Cloud, committed."""
-    org = make_organisation("Contoso Cloud", tier="gold")
-    contact = make_contact(org, email="gold@example.com")
-    now = utcnow()
+def make_gold_p3_case(
+    contact: User, organisation: Organisation, *, now: datetime = TUESDAY_MORNING, **fields: str
+) -> Case:
+    """A P3 case about a failing migration, filed through the service at ``now``, committed."""
     values = {
-        "number": number,
-        "organisation": org,
-        "contact": contact,
         "subject": "Migration fails",
         "description": "XenMotion error",
-        "product": "XenServer",
-        "version": "4.1",
-        "customer_severity": "P3",
         "severity": "P3",
-        "tier": "gold",
-        "status": "new",
-        "filed_at": now,
-        "response_due_at": now + timedelta(hours=13),
+        "version": "4.1",
     } | fields
-    case = Case(**values)
-    db.session.add(case)
-    db.session.commit()
-    return case
+    return make_case(contact, organisation, now=now, **values)
 
 
 @pytest.fixture
-def gold_case(app) -> Case:
-    return make_gold_case("00000200")
+def gold_p3_case_new(gold_contact: User, contoso: Organisation) -> Case:
+    """Contoso's P3 case, filed on TUESDAY_MORNING; nobody owns it yet."""
+    return make_gold_p3_case(gold_contact, contoso)

@@ -3,15 +3,12 @@ from datetime import timedelta
 
 import pytest
 
+from portal.cases import triage
+from portal.cases.escalation import escalate
 from portal.extensions import db
 from portal.models import Case, Role
 from portal.models.types import utcnow
 from tests.conftest import PASSWORD, make_user
-
-
-@pytest.fixture
-def case(gold_case):
-    return gold_case
 
 
 def headers_for(client, email, role=None):
@@ -21,10 +18,10 @@ def headers_for(client, email, role=None):
     return {"Authorization": f"Bearer {token['token']}"}
 
 
-def test_staff_patch_takes_and_reviews_severity(client, case):
+def test_staff_patch_takes_and_reviews_severity(client, gold_p3_case_new):
     tse = headers_for(client, "tse@example.com", Role.TSE)
     response = client.patch(
-        "/api/v1/cases/00000200",
+        f"/api/v1/cases/{gold_p3_case_new.number}",
         headers=tse,
         json={
             "owner": "tse@example.com",
@@ -51,45 +48,53 @@ def test_staff_patch_takes_and_reviews_severity(client, case):
         ({"third_party": "yes"}, 422),
     ],
 )
-def test_bad_patches_change_nothing(client, case, body, status):
+def test_bad_patches_change_nothing(client, gold_p3_case_new, body, status):
     manager = headers_for(client, "manager@example.com", Role.MANAGER)
-    response = client.patch("/api/v1/cases/00000200", headers=manager, json=body)
+    response = client.patch(f"/api/v1/cases/{gold_p3_case_new.number}", headers=manager, json=body)
     assert response.status_code == status
     assert response.get_json()["error"]["message"]
     db.session.expire_all()
-    fresh = db.session.get(Case, case.id)
+    fresh = db.session.get(Case, gold_p3_case_new.id)
     assert (fresh.severity, fresh.status, fresh.owner_id, fresh.bug_id) == ("P3", "new", None, None)
 
 
-def test_customer_calling_staff_endpoints_gets_403(client, case):
-    customer = headers_for(client, "gold@example.com")
+def test_customer_calling_staff_endpoints_gets_403(client, gold_p3_case_new):
+    customer = headers_for(client, "admin@gold.example.com")
     for method, path, body in [
-        ("patch", "/api/v1/cases/00000200", {"severity": "P1", "reason": "x"}),
-        ("post", "/api/v1/cases/00000200/notes", {"body": "sneaky"}),
-        ("post", "/api/v1/cases/00000200/action-plan", {"body": "x", "due_at": "2030-01-01"}),
+        ("patch", f"/api/v1/cases/{gold_p3_case_new.number}", {"severity": "P1", "reason": "x"}),
+        ("post", f"/api/v1/cases/{gold_p3_case_new.number}/notes", {"body": "sneaky"}),
+        (
+            "post",
+            f"/api/v1/cases/{gold_p3_case_new.number}/action-plan",
+            {"body": "x", "due_at": "2030-01-01"},
+        ),
     ]:
         response = getattr(client, method)(path, headers=customer, json=body)
         assert response.status_code == 403
 
 
-def test_tse_cannot_change_a_colleagues_case(client, case):
+def test_tse_cannot_change_a_colleagues_case(client, gold_p3_case_new):
     colleague = make_user("mate@example.com", Role.TSE)
-    case.owner = colleague
+    triage.assign(gold_p3_case_new, colleague, colleague)  # the colleague takes it
     db.session.commit()
     tse = headers_for(client, "tse@example.com", Role.TSE)
     response = client.patch(
-        "/api/v1/cases/00000200", headers=tse, json={"severity": "P1", "reason": "Urgent"}
+        f"/api/v1/cases/{gold_p3_case_new.number}",
+        headers=tse,
+        json={"severity": "P1", "reason": "Urgent"},
     )
     assert response.status_code == 403
     assert "mate@example.com" not in response.get_json()["error"]["message"]
 
 
-def test_a_tse_cannot_reply_close_or_reopen_a_colleagues_case_through_the_api(client, case):
+def test_a_tse_cannot_reply_close_or_reopen_a_colleagues_case_through_the_api(
+    client, gold_p3_case_new
+):
     colleague = make_user("mate@example.com", Role.TSE)
-    case.owner = colleague
+    triage.assign(gold_p3_case_new, colleague, colleague)  # the colleague takes it
     db.session.commit()
     tse = headers_for(client, "tse@example.com", Role.TSE)
-    url = "/api/v1/cases/00000200"
+    url = f"/api/v1/cases/{gold_p3_case_new.number}"
     for method, path, body in (
         ("post", "/messages", {"body": "Try rebooting"}),
         ("post", "/close", {"reason": "done"}),
@@ -102,36 +107,39 @@ def test_a_tse_cannot_reply_close_or_reopen_a_colleagues_case_through_the_api(cl
     upload = client.post(url + "/attachments", headers=tse, data=files)
     assert upload.status_code == 403
     db.session.expire_all()
-    assert db.session.get(Case, case.id).status == "new" and not case.messages
+    assert (
+        db.session.get(Case, gold_p3_case_new.id).status == "assigned"
+        and not gold_p3_case_new.messages
+    )
     manager = headers_for(client, "manager@example.com", Role.MANAGER)
     reply = client.post(url + "/messages", headers=manager, json={"body": "On it."})
     assert reply.status_code == 201
 
 
-def test_support_closes_a_case_only_saying_how_the_customer_agreed(client, case):
+def test_support_closes_a_case_only_saying_how_the_customer_agreed(client, gold_p3_case_new):
     from sqlalchemy import select
 
     from portal.models import Job, OutgoingMail
 
     tse = headers_for(client, "tse@example.com", Role.TSE)
-    url = "/api/v1/cases/00000200"
+    url = f"/api/v1/cases/{gold_p3_case_new.number}"
     bare = client.patch(url, headers=tse, json={"status": "closed"})
     assert bare.status_code == 422 and "how the customer agreed" in bare.get_data(as_text=True)
-    assert db.session.get(Case, case.id).status == "new"
+    assert db.session.get(Case, gold_p3_case_new.id).status == "new"
     reason = "Customer confirmed by phone that the host is stable."
     closed = client.patch(url, headers=tse, json={"status": "closed", "reason": reason})
     assert closed.status_code == 200 and closed.get_json()["status"] == "closed"
     kinds = [job.kind for job in db.session.scalars(select(Job))]
     assert "surveys.invite" in kinds
     mail = db.session.scalars(select(OutgoingMail).order_by(OutgoingMail.id.desc())).first()
-    assert "closed" in mail.subject and mail.recipient == "gold@example.com"
+    assert "closed" in mail.subject and mail.recipient == "admin@gold.example.com"
     assert reason in mail.text_body
 
 
-def test_staff_escalate_and_managers_end_it_through_the_api(client, case):
+def test_staff_escalate_and_managers_end_it_through_the_api(client, gold_p3_case_new):
     tse = headers_for(client, "tse@example.com", Role.TSE)
     manager = headers_for(client, "manager@example.com", Role.MANAGER)
-    url = "/api/v1/cases/00000200"
+    url = f"/api/v1/cases/{gold_p3_case_new.number}"
     assert client.patch(url, headers=tse, json={"escalated": "yes"}).status_code == 422
     assert client.patch(url, headers=tse, json={"escalated": True}).status_code == 422
     escalated = client.patch(url, headers=tse, json={"escalated": True, "reason": "By phone"})
@@ -142,55 +150,58 @@ def test_staff_escalate_and_managers_end_it_through_the_api(client, case):
     assert ended.status_code == 200 and ended.get_json()["escalated"] is False
 
 
-def test_support_closing_through_the_close_endpoint_also_needs_the_reason(client, case):
+def test_support_closing_through_the_close_endpoint_also_needs_the_reason(client, gold_p3_case_new):
     manager = headers_for(client, "manager@example.com", Role.MANAGER)
-    url = "/api/v1/cases/00000200/close"
+    url = f"/api/v1/cases/{gold_p3_case_new.number}/close"
     bare = client.post(url, headers=manager)
-    assert bare.status_code == 422 and db.session.get(Case, case.id).status == "new"
+    assert bare.status_code == 422 and db.session.get(Case, gold_p3_case_new.id).status == "new"
     closed = client.post(url, headers=manager, json={"reason": "Agreed on the phone."})
     assert closed.status_code == 200 and closed.get_json()["status"] == "closed"
 
 
-def test_internal_notes_never_reach_the_customer(client, case):
+def test_internal_notes_never_reach_the_customer(client, gold_p3_case_new):
     tse = headers_for(client, "tse@example.com", Role.TSE)
     response = client.post(
-        "/api/v1/cases/00000200/notes",
+        f"/api/v1/cases/{gold_p3_case_new.number}/notes",
         headers=tse,
         json={"body": "Customer's array firmware is ancient."},
     )
     assert response.status_code == 201
-    customer = headers_for(client, "gold@example.com")
-    seen = client.get("/api/v1/cases/00000200", headers=customer).get_data(as_text=True)
-    assert "ancient" not in seen
-    staff_view = client.get("/api/v1/cases/00000200", headers=tse).get_data(as_text=True)
+    customer = headers_for(client, "admin@gold.example.com")
+    seen = client.get(f"/api/v1/cases/{gold_p3_case_new.number}", headers=customer)
+    assert seen.status_code == 200 and seen.get_json()["number"] == gold_p3_case_new.number
+    assert "ancient" not in seen.get_data(as_text=True)
+    staff_view = client.get(f"/api/v1/cases/{gold_p3_case_new.number}", headers=tse).get_data(
+        as_text=True
+    )
     assert "ancient" in staff_view
     from portal.models import OutgoingMail
 
     assert all("ancient" not in m.text_body for m in db.session.query(OutgoingMail))
 
 
-def test_manager_publishes_an_action_plan_the_customer_can_read(client, case):
-    case.escalated = True
+def test_manager_publishes_an_action_plan_the_customer_can_read(client, gold_p3_case_new):
+    escalate(gold_p3_case_new, gold_p3_case_new.contact, reason="Production is down.")
     db.session.commit()
     manager = headers_for(client, "manager@example.com", Role.MANAGER)
     due = (utcnow() + timedelta(days=3)).isoformat()
     response = client.post(
-        "/api/v1/cases/00000200/action-plan",
+        f"/api/v1/cases/{gold_p3_case_new.number}/action-plan",
         headers=manager,
         json={"body": "Lab reproduction by Friday.", "due_at": due},
     )
     assert response.status_code == 200, response.get_json()
-    customer = headers_for(client, "gold@example.com")
-    body = client.get("/api/v1/cases/00000200", headers=customer).get_json()
+    customer = headers_for(client, "admin@gold.example.com")
+    body = client.get(f"/api/v1/cases/{gold_p3_case_new.number}", headers=customer).get_json()
     assert body["action_plan"] == "Lab reproduction by Friday."
 
 
-def test_action_plan_from_a_tse_is_refused(client, case):
-    case.escalated = True
+def test_action_plan_from_a_tse_is_refused(client, gold_p3_case_new):
+    escalate(gold_p3_case_new, gold_p3_case_new.contact, reason="Production is down.")
     db.session.commit()
     tse = headers_for(client, "tse@example.com", Role.TSE)
     response = client.post(
-        "/api/v1/cases/00000200/action-plan",
+        f"/api/v1/cases/{gold_p3_case_new.number}/action-plan",
         headers=tse,
         json={"body": "x", "due_at": "2030-01-01T00:00:00+00:00"},
     )

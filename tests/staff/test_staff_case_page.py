@@ -1,110 +1,167 @@
+import re
 from datetime import timedelta
 
 import pytest
 
+from portal.cases.escalation import escalate
 from portal.extensions import db
 from portal.models import CaseMessage, OutgoingMail, Role
 from portal.models.types import utcnow
 from tests.conftest import make_user
-from tests.staff.conftest import make_gold_case
+from tests.staff.conftest import make_gold_p3_case
 
 
 @pytest.fixture
-def case(app):
-    return make_gold_case(
-        "00000300", subject="VM console blank", description="Black console", product="XenCenter"
+def gold_p3_console_case_new(gold_contact, contoso):
+    """Contoso's new P3 XenCenter case: a blank VM console."""
+    return make_gold_p3_case(
+        gold_contact,
+        contoso,
+        subject="VM console blank",
+        description="Black console",
+        product="XenCenter",
     )
 
 
 @pytest.fixture
-def tse(client, auth):
+def logged_in_tse(client, auth):
     user = make_user("tse@example.com", Role.TSE, name="Tomas Tse")
     auth.login("tse@example.com")
     return user
 
 
-def test_staff_see_tools_and_customers_do_not(client, auth, case, tse):
-    assert "Staff tools" in client.get("/cases/00000300").get_data(as_text=True)
+def test_staff_see_tools_and_customers_do_not(
+    client, auth, gold_p3_console_case_new, logged_in_tse
+):
+    assert "Staff tools" in client.get(f"/cases/{gold_p3_console_case_new.number}").get_data(
+        as_text=True
+    )
     auth.logout()
-    auth.login("gold@example.com")
-    assert "Staff tools" not in client.get("/cases/00000300").get_data(as_text=True)
+    auth.login("admin@gold.example.com")
+    customer_page = client.get(f"/cases/{gold_p3_console_case_new.number}")
+    html = customer_page.get_data(as_text=True)
+    assert customer_page.status_code == 200 and "VM console blank" in html
+    assert "Staff tools" not in html
 
 
-def test_tse_takes_replies_and_notes(client, case, tse):
-    assert client.post("/staff/cases/00000300/take").status_code == 302
+def test_tse_takes_replies_and_notes(client, gold_p3_console_case_new, logged_in_tse):
+    assert client.post(f"/staff/cases/{gold_p3_console_case_new.number}/take").status_code == 302
     assert (
         client.post(
-            "/staff/cases/00000300/reply", data={"body": "Please send the XenCenter log."}
+            f"/staff/cases/{gold_p3_console_case_new.number}/reply",
+            data={"body": "Please send the XenCenter log."},
         ).status_code
         == 302
     )
     assert (
         client.post(
-            "/staff/cases/00000300/note", data={"body": "Probably the VNC proxy."}
+            f"/staff/cases/{gold_p3_console_case_new.number}/note",
+            data={"body": "Probably the VNC proxy."},
         ).status_code
         == 302
     )
-    db.session.refresh(case)
-    assert case.owner == tse and case.first_response_at is not None
-    assert case.status == "waiting_on_customer"
+    db.session.refresh(gold_p3_console_case_new)
+    assert (
+        gold_p3_console_case_new.owner == logged_in_tse
+        and gold_p3_console_case_new.first_response_at is not None
+    )
+    assert gold_p3_console_case_new.status == "waiting_on_customer"
     notes = db.session.query(CaseMessage).filter_by(public=False).all()
     assert [n.body for n in notes] == ["Probably the VNC proxy."]
 
 
-def test_severity_change_without_reason_keeps_the_form(client, case, tse):
-    client.post("/staff/cases/00000300/take")
-    response = client.post("/staff/cases/00000300/severity", data={"severity": "P1", "reason": ""})
+def test_severity_change_without_reason_keeps_the_form(
+    client, gold_p3_console_case_new, logged_in_tse
+):
+    client.post(f"/staff/cases/{gold_p3_console_case_new.number}/take")
+    response = client.post(
+        f"/staff/cases/{gold_p3_console_case_new.number}/severity",
+        data={"severity": "P1", "reason": ""},
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Give a reason" in html and "Staff tools" in html
-    db.session.refresh(case)
-    assert case.severity == "P3"
+    db.session.refresh(gold_p3_console_case_new)
+    assert gold_p3_console_case_new.severity == "P3"
 
 
-def test_internal_note_is_never_on_the_customer_page(client, auth, case, tse):
-    client.post("/staff/cases/00000300/note", data={"body": "Secret staff musing"})
+def test_internal_note_is_never_on_the_customer_page(
+    client, auth, gold_p3_console_case_new, logged_in_tse
+):
+    client.post(
+        f"/staff/cases/{gold_p3_console_case_new.number}/note", data={"body": "Secret staff musing"}
+    )
+    client.post(
+        f"/staff/cases/{gold_p3_console_case_new.number}/reply",
+        data={"body": "Public word from support"},
+    )
+    assert db.session.query(CaseMessage).filter_by(public=False).count() == 1
     auth.logout()
-    auth.login("gold@example.com")
-    assert "Secret staff musing" not in client.get("/cases/00000300").get_data(as_text=True)
+    auth.login("admin@gold.example.com")
+    customer_page = client.get(f"/cases/{gold_p3_console_case_new.number}")
+    html = customer_page.get_data(as_text=True)
+    assert customer_page.status_code == 200 and "Public word from support" in html
+    assert "Secret staff musing" not in html
 
 
-def test_manager_action_plan_from_the_browser_form(client, auth, case):
-    case.escalated = True
+def test_manager_action_plan_from_the_browser_form(client, auth, gold_p3_console_case_new):
+    escalate(
+        gold_p3_console_case_new, gold_p3_console_case_new.contact, reason="Every console is black."
+    )
     db.session.commit()
     make_user("manager@example.com", Role.MANAGER)
     auth.login("manager@example.com")
     day = (utcnow() + timedelta(days=3)).date().isoformat()
     response = client.post(
-        "/staff/cases/00000300/action_plan",
+        f"/staff/cases/{gold_p3_console_case_new.number}/action_plan",
         data={"body": "Reproduce, then patch.", "due_date": day, "due_time": "15:00"},
     )
     assert response.status_code == 302
-    db.session.refresh(case)
-    assert case.action_plan == "Reproduce, then patch." and case.action_plan_due_at is not None
+    db.session.refresh(gold_p3_console_case_new)
+    assert (
+        gold_p3_console_case_new.action_plan == "Reproduce, then patch."
+        and gold_p3_console_case_new.action_plan_due_at is not None
+    )
 
 
-def test_unknown_action_and_other_organisations_are_404(client, case, tse):
-    assert client.post("/staff/cases/00000300/launch-rockets").status_code == 404
+def test_unknown_action_and_other_organisations_are_404(
+    client, gold_p3_console_case_new, logged_in_tse
+):
+    assert (
+        client.post(f"/staff/cases/{gold_p3_console_case_new.number}/launch-rockets").status_code
+        == 404
+    )
     assert client.post("/staff/cases/99999999/take").status_code == 404
 
 
-def test_customers_cannot_use_staff_actions(client, auth, case):
-    auth.login("gold@example.com")
-    assert client.post("/staff/cases/00000300/take").status_code == 403
+def test_customers_cannot_use_staff_actions(client, auth, gold_p3_console_case_new):
+    auth.login("admin@gold.example.com")
+    assert client.post(f"/staff/cases/{gold_p3_console_case_new.number}/take").status_code == 403
 
 
-def test_a_tse_escalates_for_a_customer_who_asked_by_phone(client, case, tse):
+def test_a_tse_escalates_for_a_customer_who_asked_by_phone(
+    client, gold_p3_console_case_new, logged_in_tse
+):
     make_user("manager@example.com", Role.MANAGER, name="Maya Manager")
-    page = client.get("/cases/00000300").get_data(as_text=True)
+    page = client.get(f"/cases/{gold_p3_console_case_new.number}").get_data(as_text=True)
     assert "Escalate for the customer" in page
-    bare = client.post("/staff/cases/00000300/escalate", data={"reason": " "})
-    assert bare.status_code == 422 and "open>" in bare.get_data(as_text=True)
+    bare = client.post(
+        f"/staff/cases/{gold_p3_console_case_new.number}/escalate", data={"reason": " "}
+    )
+    assert bare.status_code == 422
+    html = bare.get_data(as_text=True)
+    assert "Give a reason for escalating; the customer will see it." in html
+    # The triage panel holding the escalate form comes back open, beside the message.
+    assert re.search(r"<details open>\s*<summary>Triage</summary>", html)
     done = client.post(
-        "/staff/cases/00000300/escalate", data={"reason": "Customer asked by phone."}
+        f"/staff/cases/{gold_p3_console_case_new.number}/escalate",
+        data={"reason": "Customer asked by phone."},
     )
     assert done.status_code == 302
-    db.session.refresh(case)
-    assert case.escalated
+    db.session.refresh(gold_p3_console_case_new)
+    assert gold_p3_console_case_new.escalated
     mails = db.session.query(OutgoingMail).all()
-    assert {m.recipient for m in mails} >= {"manager@example.com", "gold@example.com"}
-    assert "Escalate for the customer" not in client.get("/cases/00000300").get_data(as_text=True)
+    assert {m.recipient for m in mails} >= {"manager@example.com", "admin@gold.example.com"}
+    assert "Escalate for the customer" not in client.get(
+        f"/cases/{gold_p3_console_case_new.number}"
+    ).get_data(as_text=True)

@@ -2,33 +2,15 @@ from datetime import date
 
 import pytest
 
+from portal.cases.closure import close_case, queue_survey_invitation
 from portal.extensions import db
 from portal.jobs.runner import run_pass
-from portal.models import OutgoingMail, Role
+from portal.models import Job, OutgoingMail, Role
 from portal.models.cases import Case
 from portal.models.surveys import SurveyAnswer, SurveyInvitation
 from portal.surveys import service
 from portal.surveys.areas import CASE_AREAS, SEMIANNUAL_AREAS
-from tests.conftest import make_contact, make_organisation, make_user
-
-
-def make_closed_case(contact, organisation, number="00000042"):
-    case = Case(
-        number=number,
-        organisation=organisation,
-        contact=contact,
-        subject="NFS SR lost",
-        description="After reboot the SR is detached.",
-        product="XenServer",
-        version="4.1",
-        customer_severity="P2",
-        severity="P2",
-        tier="gold",
-        status="closed",
-    )
-    db.session.add(case)
-    db.session.commit()
-    return case
+from tests.conftest import TUESDAY_MORNING, make_case, make_contact, make_organisation, make_user
 
 
 def all_scores(areas, score="4"):
@@ -36,27 +18,35 @@ def all_scores(areas, score="4"):
 
 
 @pytest.fixture
-def closed_case(app):
-    org = make_organisation("Contoso Cloud", tier="gold")
-    contact = make_contact(org, email="gold@example.com")
-    return make_closed_case(contact, org)
-
-
-def test_closing_job_invites_the_contact_once(closed_case):
-    service.queue_case_survey(closed_case.id)
-    service.queue_case_survey(closed_case.id)
+def gold_p2_case_closed(gold_contact, contoso) -> Case:
+    """Contoso's P2 case, filed on TUESDAY_MORNING and closed by its contact that afternoon."""
+    case = make_case(
+        gold_contact,
+        contoso,
+        subject="NFS SR lost",
+        description="After reboot the SR is detached.",
+        version="4.1",
+    )
+    close_case(case, gold_contact, now=TUESDAY_MORNING.replace(hour=22))
     db.session.commit()
+    return case
+
+
+def test_closing_job_invites_the_contact_once(gold_p2_case_closed):
+    queue_survey_invitation(gold_p2_case_closed)  # a second job for the same case, say by hand
+    db.session.commit()
+    assert db.session.query(Job).filter_by(kind="surveys.invite").count() == 2
     run_pass()
     assert db.session.query(SurveyInvitation).count() == 1
     mail = db.session.query(OutgoingMail).filter_by(template="survey_case").one()
-    assert mail.recipient == "gold@example.com" and "/surveys/" in mail.text_body
+    assert mail.recipient == "admin@gold.example.com" and "/surveys/" in mail.text_body
 
 
-def test_answering_records_every_area_once(client, closed_case):
-    invitation = service.invite_for_case(closed_case.id)
+def test_answering_records_every_area_once(client, gold_p2_case_closed):
+    invitation = service.invite_for_case(gold_p2_case_closed.id)
     db.session.commit()
     page = client.get(f"/surveys/{invitation.token}").get_data(as_text=True)
-    assert "case 00000042" in page and "Knowledgeable assistance" in page
+    assert f"case {gold_p2_case_closed.number}" in page and "Knowledgeable assistance" in page
     response = client.post(
         f"/surveys/{invitation.token}",
         data=all_scores(CASE_AREAS) | {"comment": "Quick and clear."},
@@ -68,8 +58,8 @@ def test_answering_records_every_area_once(client, closed_case):
     assert {a.score for a in db.session.query(SurveyAnswer)} == {4}
 
 
-def test_missing_or_bad_scores_save_nothing_and_keep_choices(client, closed_case):
-    invitation = service.invite_for_case(closed_case.id)
+def test_missing_or_bad_scores_save_nothing_and_keep_choices(client, gold_p2_case_closed):
+    invitation = service.invite_for_case(gold_p2_case_closed.id)
     db.session.commit()
     form = all_scores(CASE_AREAS) | {"overall": "9", "comment": "kept text"}
     response = client.post(f"/surveys/{invitation.token}", data=form)
@@ -106,8 +96,8 @@ def test_invitation_is_listed_on_the_account_page_to_show_it_is_genuine(client, 
     assert "Autumn survey" in client.get("/account/").get_data(as_text=True)
 
 
-def test_managers_see_results_as_charts_with_tables(client, auth, closed_case):
-    invitation = service.invite_for_case(closed_case.id)
+def test_managers_see_results_as_charts_with_tables(client, auth, gold_p2_case_closed):
+    invitation = service.invite_for_case(gold_p2_case_closed.id)
     service.record_answers(invitation, all_scores(CASE_AREAS, "5"))
     org = make_organisation("Active Ltd", ends_on=date(2099, 1, 1))
     make_contact(org, email="yes@example.com")
