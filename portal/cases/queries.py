@@ -56,10 +56,6 @@ def find_attachment(user: Any, number: str, attachment_id: int) -> Attachment | 
     )
 
 
-def public_messages(case: Case) -> list[CaseMessage]:
-    return [m for m in case.messages if m.public]
-
-
 @dataclass
 class TimelineEntry:
     event: CaseEvent

@@ -20,7 +20,6 @@ from portal.models import Case, CaseEvent, CaseStatus, User
 from portal.models.types import utcnow
 
 S = CaseStatus
-OPEN_STATES = frozenset(s for s in CaseStatus if s is not S.CLOSED)
 
 # From each status, the statuses a case may move to. Closed cases only come back by reopening.
 TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {

@@ -43,27 +43,27 @@ def test_clock_has_nothing_to_count_without_a_target(base_contact, northwind):
 
 
 def test_clock_counts_a_case_closed_unanswered_after_its_due_time_as_missed(
-    gold_case, gold_contact
+    gold_p2_case_new, gold_contact
 ):
     # Gold P2 filed Tuesday 08:00 Pacific is due 14:00; the customer closes it at 15:00.
     later = TUESDAY_MORNING + timedelta(hours=7)
-    closure.close_case(gold_case, gold_contact, reason="Found the cause myself", now=later)
-    clock = response_clock(gold_case, later + timedelta(days=1))
+    closure.close_case(gold_p2_case_new, gold_contact, reason="Found the cause myself", now=later)
+    clock = response_clock(gold_p2_case_new, later + timedelta(days=1))
     assert clock.state == "closed_missed" and clock.sla.value == "missed"
 
 
-def test_clock_measures_nothing_for_a_case_closed_before_its_due_time(gold_case, gold_contact):
+def test_clock_measures_nothing_for_a_case_closed_before_its_due_time(gold_p2_case_new, gold_contact):
     sooner = TUESDAY_MORNING + timedelta(hours=1)
-    closure.close_case(gold_case, gold_contact, reason="Found the cause myself", now=sooner)
-    clock = response_clock(gold_case, sooner + timedelta(days=1))
+    closure.close_case(gold_p2_case_new, gold_contact, reason="Found the cause myself", now=sooner)
+    clock = response_clock(gold_p2_case_new, sooner + timedelta(days=1))
     assert clock.state == "none" and clock.text == "Closed before a reply from support."
     assert clock.sla.value == "none"
 
 
-def test_clock_at_risk_follows_the_share_setting(app, gold_case):
+def test_clock_at_risk_follows_the_share_setting(app, gold_p2_case_new):
     # At 12:00 two of the six hours are left: on track at a quarter, at risk at a half.
     noon = TUESDAY_MORNING + timedelta(hours=4)
-    assert response_clock(gold_case, noon).sla.value == "on_track"
+    assert response_clock(gold_p2_case_new, noon).sla.value == "on_track"
     app.config["SLA_AT_RISK_SHARE"] = 0.5
-    clock = response_clock(gold_case, noon)
+    clock = response_clock(gold_p2_case_new, noon)
     assert clock.state == "running" and clock.sla.value == "at_risk"

@@ -17,7 +17,8 @@ from portal.extensions import db
 from portal.models import Case
 from portal.offerings.service import save_policy
 from portal.policy import DEFAULT_POLICY, NO_TARGET, ResponseTarget, Severity, SlaStanding, Tier
-from tests.cases.conftest import TUESDAY_MORNING, file_for
+from tests.conftest import TUESDAY_MORNING
+from tests.conftest import make_case as file_for
 
 
 def test_the_at_risk_share_defaults_to_a_quarter(app):
@@ -41,24 +42,24 @@ def test_the_app_will_not_start_with_a_bad_share(tmp_path):
         create_app({"TESTING": True, "SECRET_KEY": "x", "SLA_AT_RISK_SHARE": 2})
 
 
-def test_the_standing_follows_the_policy_in_force(app, gold_case):
+def test_the_standing_follows_the_policy_in_force(app, gold_p2_case_new):
     # Gold P2, filed Tuesday 08:00 Pacific, due 14:00. At 12:00 two of six hours are left.
     noon = TUESDAY_MORNING + timedelta(hours=4)
-    assert case_standing(gold_case, noon) is SlaStanding.ON_TRACK
+    assert case_standing(gold_p2_case_new, noon) is SlaStanding.ON_TRACK
     app.config["SLA_AT_RISK_SHARE"] = 0.5
-    assert case_standing(gold_case, noon) is SlaStanding.AT_RISK
+    assert case_standing(gold_p2_case_new, noon) is SlaStanding.AT_RISK
     targets = dict(DEFAULT_POLICY.targets) | {(Tier.GOLD, Severity.P2): NO_TARGET}
     save_policy(replace(DEFAULT_POLICY, targets=targets), None)
-    assert case_standing(gold_case, noon) is SlaStanding.NONE
+    assert case_standing(gold_p2_case_new, noon) is SlaStanding.NONE
 
 
-def test_a_reopened_case_waits_again(gold_case, gold_contact):
+def test_a_reopened_case_waits_again(gold_p2_case_new, gold_contact):
     # Closed unanswered after its due time it was missed; reopened, it is breached again.
     after = TUESDAY_MORNING + timedelta(hours=8)
-    closure.close_case(gold_case, gold_contact, reason="Sorted", now=after)
-    assert case_standing(gold_case, after) is SlaStanding.MISSED
-    closure.reopen_case(gold_case, gold_contact, reason="It is back", now=after)
-    assert case_standing(gold_case, after) is SlaStanding.BREACHED
+    closure.close_case(gold_p2_case_new, gold_contact, reason="Sorted", now=after)
+    assert case_standing(gold_p2_case_new, after) is SlaStanding.MISSED
+    closure.reopen_case(gold_p2_case_new, gold_contact, reason="It is back", now=after)
+    assert case_standing(gold_p2_case_new, after) is SlaStanding.BREACHED
 
 
 def test_sql_twins_pick_out_the_cases_the_standing_names(

@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.models import Case, Role
 from portal.policy import DEFAULT_POLICY
 from portal.staff import dashboard
-from tests.cases.conftest import file_for
+from tests.conftest import make_case as file_for
 from tests.conftest import make_contact, make_organisation, make_user
 
 # Wednesday 25 November 2026, 10:00 in Los Angeles (UTC-8).

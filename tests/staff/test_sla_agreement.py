@@ -17,8 +17,8 @@ from portal.models.types import utcnow
 from portal.offerings.service import current_policy
 from portal.policy import SlaStanding
 from portal.staff import alerts, queue
-from tests.cases.conftest import file_for
 from tests.conftest import PASSWORD, make_contact, make_organisation, make_user
+from tests.conftest import make_case as file_for
 
 # Tuesday 24 November 2026; Los Angeles is UTC-8. Gold hours open at 05:00 there.
 LA_0500 = datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
