@@ -9,7 +9,8 @@ import pytest
 from portal.accounts import service as accounts
 from portal.domain_error import DomainError
 from portal.extensions import db
-from portal.ideas import service, terms, tiers
+from portal.forums import suggestion_terms as terms
+from portal.ideas import service, tiers
 from portal.ideas.notify import send_status_mail
 from portal.models import (
     ContactKind,
