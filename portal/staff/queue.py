@@ -18,6 +18,7 @@ from portal.models import Case, CaseStatus, StaffProfile, User
 from portal.models.types import utcnow
 from portal.numbers import parse_id, parse_page
 from portal.offerings.service import current_policy
+from portal.pagination import Page, paginate
 from portal.policy import Severity, SlaStatus, Tier, sla_status
 
 VIEWS = {
@@ -74,14 +75,11 @@ class QueueRow:
 
 @dataclass
 class QueuePage:
-    rows: list[QueueRow]
-    total: int
+    """A page of queue rows with the filters that chose them and how many cases each view holds."""
+
+    rows: Page[QueueRow]
     filters: QueueFilters
     counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def pages(self) -> int:
-        return max((self.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
 
 
 def _team_member_ids(user: User) -> Select:
@@ -116,25 +114,20 @@ def queue_page(user: User, filters: QueueFilters, now: datetime | None = None) -
     """One page of the queue for a staff member."""
     now = now or utcnow()
     query = _base_query(filters, user)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     # Unanswered cases first, soonest due first; then answered ones by the customer's last word.
     awaiting_reply = case((Case.first_response_at.is_(None), 0), else_=1)
-    ordered = (
-        query.options(joinedload(Case.owner), joinedload(Case.organisation))
-        .order_by(
-            awaiting_reply,
-            Case.response_due_at.is_(None),
-            Case.response_due_at,
-            Case.last_customer_update_at.desc(),
-            Case.filed_at,
-        )
-        .limit(PAGE_SIZE)
-        .offset((filters.page - 1) * PAGE_SIZE)
+    ordered = query.options(joinedload(Case.owner), joinedload(Case.organisation)).order_by(
+        awaiting_reply,
+        Case.response_due_at.is_(None),
+        Case.response_due_at,
+        Case.last_customer_update_at.desc(),
+        Case.filed_at,
     )
+    cases = paginate(ordered, filters.page, PAGE_SIZE)
     policy = current_policy()
     share = float(current_app.config.get("SLA_AT_RISK_SHARE", 0.25))
     rows = []
-    for item in db.session.scalars(ordered).unique():
+    for item in cases.items:
         target = policy.target_for(item.tier, item.severity)
         if item.first_response_at is not None:
             status = SlaStatus.NO_TARGET
@@ -143,7 +136,7 @@ def queue_page(user: User, filters: QueueFilters, now: datetime | None = None) -
                 item.response_due_at, now, target, policy.hours_for(item.tier), share
             )
         rows.append(QueueRow(item, status, target.describe()))
-    return QueuePage(rows, total, filters)
+    return QueuePage(cases.with_items(rows), filters)
 
 
 def view_counts(user: User) -> dict[str, int]:

@@ -79,7 +79,7 @@ def test_breached_and_at_risk_cases_stand_out(client, tse, org_and_contact):
     add_case(org, contact, 3, severity="P2", filed_at=now, response_due_at=now + timedelta(hours=6))
     db.session.commit()
     page = queue.queue_page(tse, queue.QueueFilters(view="all"), now=now)
-    flags = {row.case.number: row.sla.value for row in page.rows}
+    flags = {row.case.number: row.sla.value for row in page.rows.items}
     assert flags == {"00000001": "breached", "00000002": "at_risk", "00000003": "on_track"}
 
 
@@ -139,11 +139,11 @@ def test_queue_page_costs_the_same_sql_for_ten_or_ten_thousand_cases(app, tse, o
         event.listen(db.engine, "before_cursor_execute", counter)
         try:
             page = queue.queue_page(tse, queue.QueueFilters(view="all"))
-            [row.case.owner and row.case.owner.name for row in page.rows]
-            [row.case.organisation.name for row in page.rows]
+            [row.case.owner and row.case.owner.name for row in page.rows.items]
+            [row.case.organisation.name for row in page.rows.items]
         finally:
             event.remove(db.engine, "before_cursor_execute", counter)
-        return count, len(page.rows)
+        return count, len(page.rows.items)
 
     for n in range(10):
         add_case(org, contact, n, owner=tse if n % 2 else None)
