@@ -130,7 +130,7 @@ def kb_search() -> Any:
                     "product": hit.product,
                     "summary": hit.summary,
                 }
-                for hit in results.hits
+                for hit in results.items
             ],
             "page": results.page,
             "pages": results.pages,
