@@ -93,5 +93,4 @@ def register(app: Flask) -> None:
         return {
             "navigation": navigation,
             "vendor_name": current_app.config["VENDOR_NAME"],
-            "static_url": lambda name: url_for("static", filename=name),
         }
