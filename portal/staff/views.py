@@ -126,7 +126,7 @@ def phone_case() -> Response | tuple[str, int]:
                 "sent the acknowledgement.",
                 "success",
             )
-            return redirect(f"/cases/{case.number}")
+            return redirect(url_for("cases.show", number=case.number))
     return render_template(
         "staff/phone_case.html",
         contacts=phone.gold_contacts(),
