@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,6 +49,14 @@ def has_endpoint(endpoint: str) -> bool:
     return endpoint in current_app.view_functions
 
 
+def page_url(endpoint: str, args: Mapping[str, object], page: int) -> str:
+    """The address of one page of a list, keeping its filters; empty filters are left out and
+    the first page has no page argument, so each page has one address."""
+    kept = {name: value for name, value in args.items() if value not in (None, "")}
+    kept["page"] = page if page > 1 else None
+    return url_for(endpoint, **kept)
+
+
 def navigation() -> list[NavItem]:
     """The menu for the current person, listing only features this build serves."""
     return [item for item in MAIN_NAV if has_endpoint(item.endpoint) and item.visible(current_user)]
@@ -76,6 +85,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["isotime"] = isotime
     app.jinja_env.globals["has_endpoint"] = has_endpoint
+    app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["can"] = entitlement
 
     @app.context_processor
@@ -83,5 +93,4 @@ def register(app: Flask) -> None:
         return {
             "navigation": navigation,
             "vendor_name": current_app.config["VENDOR_NAME"],
-            "static_url": lambda name: url_for("static", filename=name),
         }

@@ -13,6 +13,7 @@ from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import ContactKind, ContactRole, Organisation, Partner, Role, User
 from portal.models.partners import PARTNER_KINDS, REGIONS
+from portal.pagination import Page, paginate
 
 USERS_PER_PAGE = 50
 
@@ -78,21 +79,18 @@ def remove_contact(organisation: Organisation, contact_id: int) -> None:
     db.session.flush()
 
 
-def find_users(q: str = "", role: str = "", page: int = 1) -> tuple[list[User], int]:
+def find_users(q: str = "", role: str = "", page: int = 1) -> Page[User]:
+    """One page of the people whose email or name contains `q`, with that role if one is named."""
     query = select(User)
     if q:
         pattern = f"%{q.strip().lower()[:100]}%"
         query = query.where(or_(User.email.like(pattern), func.lower(User.name).like(pattern)))
     if role in {r.value for r in Role}:
         query = query.where(User.role == role)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    users = db.session.scalars(
-        query.options(selectinload(User.contact_roles).selectinload(ContactRole.organisation))
-        .order_by(User.email)
-        .limit(USERS_PER_PAGE)
-        .offset((page - 1) * USERS_PER_PAGE)
-    ).all()
-    return list(users), total
+    query = query.options(
+        selectinload(User.contact_roles).selectinload(ContactRole.organisation)
+    ).order_by(User.email)
+    return paginate(query, page, USERS_PER_PAGE)
 
 
 def update_user(user: User, role: str, active: bool, acting: User) -> None:

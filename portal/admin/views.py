@@ -112,17 +112,12 @@ def organisation(organisation_id: int) -> Response | tuple[str, int]:
 def users() -> str:
     q = request.args.get("q", "")[:100]
     role = request.args.get("role", "")
-    page = _page()
-    people, total = service.find_users(q, role, page)
     return render_template(
         "admin/users.html",
-        users=people,
-        total=total,
+        people=service.find_users(q, role, _page()),
         q=q,
         role=role,
         roles=list(Role),
-        page=page,
-        per_page=service.USERS_PER_PAGE,
     )
 
 

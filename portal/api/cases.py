@@ -171,8 +171,9 @@ def _visible_case(user: User, number: str) -> Case:
 def list_cases() -> Any:
     user = require_user()
     filters = queries.CaseFilters.from_args(request.args, current_app.config["VENDOR_PRODUCTS"])
-    result = queries.list_cases(user, filters, parse_page(request.args.get("page")))
-    return jsonify({"results": [case_summary(c) for c in result.cases], "total": result.total})
+    # Past the last page the answer is empty, so a client paging until it runs out stops.
+    cases = queries.list_cases(user, filters, parse_page(request.args.get("page")), clamp=False)
+    return jsonify({"results": [case_summary(c) for c in cases.items], "total": cases.total})
 
 
 @endpoint(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify, request, url_for
 
 from portal import search as search_engine
 from portal.accounts import entitlement
@@ -71,7 +71,7 @@ def article_json(article: Article) -> dict[str, Any]:
         "status": article.status,
         "body": article.body,
         "html": str(render_markdown(article.body)),
-        "url": f"/kb/{article.slug}",
+        "url": url_for("kb.article", slug=article.slug),
         "created_at": article.created_at.isoformat(),
         "updated_at": article.updated_at.isoformat(),
         "published_at": article.published_at.isoformat() if article.published_at else None,
@@ -130,7 +130,7 @@ def kb_search() -> Any:
                     "product": hit.product,
                     "summary": hit.summary,
                 }
-                for hit in results.hits
+                for hit in results.items
             ],
             "page": results.page,
             "pages": results.pages,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify
+from flask import jsonify, url_for
 
 from portal.accounts import entitlement
 from portal.api import bp
@@ -36,7 +36,7 @@ def release_json(release: Release) -> dict[str, Any]:
         "fixes": list(release.fixes),
         "production": release.production,
         "released_on": release.released_on.isoformat(),
-        "url": f"/releases/{release.product}/{release.version}",
+        "url": url_for("releases.show", product=release.product, version=release.version),
     }
 
 

@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash
 from portal.accounts.service import find_user_by_email, set_password
 from portal.domain_error import DomainError
 from portal.extensions import db
+from portal.links import public_url
 from portal.mail.outbox import queue_mail
 from portal.models import ApiToken, User
 from portal.models.types import utcnow
@@ -80,7 +81,7 @@ def request_password_reset(email: str) -> None:
         "password_reset",
         subject="Reset your support portal password",
         user=user,
-        reset_url=current_app.config["BASE_URL"].rstrip("/") + f"/reset-password/{token}",
+        reset_url=public_url("auth.reset_password", token=token),
         expires_minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
     )
 

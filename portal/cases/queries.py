@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts import entitlement
@@ -23,6 +23,7 @@ from portal.models import (
     ContactKind,
     ContactRole,
 )
+from portal.pagination import Page, paginate
 from portal.policy import Severity
 
 PER_PAGE = 25
@@ -131,33 +132,13 @@ class CaseFilters:
         )
 
 
-@dataclass
-class CasePage:
-    cases: list[Case]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-
 def list_cases(
-    user: Any, filters: CaseFilters, page: int = 1, per_page: int = PER_PAGE
-) -> CasePage:
+    user: Any, filters: CaseFilters, page: int = 1, per_page: int = PER_PAGE, *, clamp: bool = True
+) -> Page[Case]:
     """One page of the visible cases in a fixed number of queries whatever the page length
     (the count, the page, its owners and organisations). Open cases still awaiting a first
     reply come first, soonest due first; then answered ones, cases without a target, and
-    closed cases last."""
+    closed cases last. `clamp` as for `paginate()`."""
     query = visible_cases(user)
     if filters.status == "open":
         query = query.where(Case.is_open)
@@ -167,19 +148,12 @@ def list_cases(
         query = query.where(Case.severity == filters.severity)
     if filters.product:
         query = query.where(Case.product == filters.product)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = max(1, page)
-    rows = db.session.scalars(
-        query.options(selectinload(Case.owner), selectinload(Case.organisation))
-        .order_by(
-            Case.is_open.desc(),
-            Case.first_response_at.is_not(None),
-            Case.response_due_at.is_(None),
-            Case.response_due_at,
-            Case.filed_at.desc(),
-            Case.id.desc(),
-        )
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+    ordered = query.options(selectinload(Case.owner), selectinload(Case.organisation)).order_by(
+        ~Case.is_open,
+        Case.first_response_at.is_not(None),
+        Case.response_due_at.is_(None),
+        Case.response_due_at,
+        Case.filed_at.desc(),
+        Case.id.desc(),
     )
-    return CasePage(list(rows), total, page, per_page)
+    return paginate(ordered, page, per_page, clamp=clamp)

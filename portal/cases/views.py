@@ -136,11 +136,11 @@ def index() -> Response | str:
         return render_template("pages/self_help.html", **self_help_context())
     products = current_app.config["VENDOR_PRODUCTS"]
     filters = queries.CaseFilters.from_args(request.args, products)
-    result = queries.list_cases(current_user, filters, parse_page(request.args.get("page")))
+    cases = queries.list_cases(current_user, filters, parse_page(request.args.get("page")))
     return render(
         "cases/index.html",
         "cases/_list.html",
-        result=result,
+        cases=cases,
         filters=filters,
         statuses=list(CaseStatus),
         severities=list(Severity),

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.links import public_path
 from portal.models import DocPage
 from portal.search import SearchDocument, register_source
 
@@ -24,7 +25,7 @@ def load_pages(keys: list[str]) -> list[SearchDocument]:
             type=DOC_TYPE,
             key=page.slug,
             title=page.title,
-            url=f"/docs/{page.slug}",
+            url=public_path("docs.page", slug=page.slug),
             summary=page.summary or f"{page.product}: {page.guide}",
             body=page.body,
             tags=(page.guide.lower(),),

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
+from portal.links import public_path
 from portal.models import Post, Topic
 from portal.search import SearchDocument, record_change, register_source
 
@@ -59,7 +60,7 @@ def load_topics(keys: list[str]) -> list[SearchDocument]:
                 type=DOC_TYPE,
                 key=str(topic.id),
                 title=topic.title,
-                url=f"/forums/topics/{topic.id}",  # a path: the job runner has no request
+                url=public_path("forums.topic", topic_id=topic.id),  # jobs build it: no request
                 summary=f"Solved in {topic.category.name}",
                 body=f"{question_text}\n\n{answer_text}",
                 tags=(topic.category.slug,),

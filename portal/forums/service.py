@@ -5,10 +5,9 @@ Services flush, never commit; the view, API call or CLI command commits once.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -20,26 +19,13 @@ from portal.forums import events
 from portal.forums import suggestion_terms as terms
 from portal.models import Category, Post, PostRevision, Topic, User
 from portal.models.types import MAX_ID, utcnow
+from portal.pagination import Page, page_count, paginate
 
 MAX_BODY_BYTES = 100 * 1024
 SUGGESTIONS_CATEGORY = "feature-requests"  # its posts are suggestions: the terms apply
 MAX_TITLE = 200
 TOPICS_PER_PAGE = 25
 POSTS_PER_PAGE = 20
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
 
 
 @dataclass(frozen=True)
@@ -84,16 +70,13 @@ def find_category(slug: str) -> Category | None:
 
 def category_topics(category: Category, viewer: Any, page: int = 1) -> Page[Topic]:
     """One page of a category's topics: pinned first, then by last activity."""
-    query = _visible_topics(viewer).where(Topic.category_id == category.id)
-    total = db.session.scalar(query.with_only_columns(func.count(Topic.id))) or 0
-    page = _clamp(page, total, TOPICS_PER_PAGE)
-    topics = db.session.scalars(
-        query.options(joinedload(Topic.author))
+    query = (
+        _visible_topics(viewer)
+        .where(Topic.category_id == category.id)
+        .options(joinedload(Topic.author))
         .order_by(Topic.pinned.desc(), Topic.last_activity_at.desc(), Topic.id.desc())
-        .limit(TOPICS_PER_PAGE)
-        .offset((page - 1) * TOPICS_PER_PAGE)
     )
-    return Page(list(topics), total, page, TOPICS_PER_PAGE)
+    return paginate(query, page, TOPICS_PER_PAGE)
 
 
 def visible_topic(topic_id: int, viewer: Any) -> Topic | None:
@@ -106,21 +89,18 @@ def visible_topic(topic_id: int, viewer: Any) -> Topic | None:
 def topic_posts(topic: Topic, viewer: Any, page: int = 1) -> Page[Post]:
     """One page of a topic's posts, oldest first; hidden posts come back with their flag set
     so the page can show a placeholder (and moderators the text)."""
-    query = select(Post).where(Post.topic_id == topic.id)
-    total = db.session.scalar(query.with_only_columns(func.count(Post.id))) or 0
-    page = _clamp(page, total, POSTS_PER_PAGE)
-    posts = db.session.scalars(
-        query.options(joinedload(Post.author))
+    query = (
+        select(Post)
+        .where(Post.topic_id == topic.id)
+        .options(joinedload(Post.author))
         .order_by(Post.created_at, Post.id)
-        .limit(POSTS_PER_PAGE)
-        .offset((page - 1) * POSTS_PER_PAGE)
     )
-    return Page(list(posts), total, page, POSTS_PER_PAGE)
+    return paginate(query, page, POSTS_PER_PAGE)
 
 
 def last_page(topic: Topic) -> int:
-    count = db.session.scalar(select(func.count(Post.id)).where(Post.topic_id == topic.id)) or 1
-    return max(1, math.ceil(count / POSTS_PER_PAGE))
+    count = db.session.scalar(select(func.count(Post.id)).where(Post.topic_id == topic.id)) or 0
+    return page_count(count, POSTS_PER_PAGE)
 
 
 def page_of_post(post: Post) -> int:
@@ -157,10 +137,6 @@ def post_revisions(post: Post) -> list[PostRevision]:
             .order_by(PostRevision.created_at.desc(), PostRevision.id.desc())
         )
     )
-
-
-def _clamp(page: int, total: int, per_page: int) -> int:
-    return min(max(1, page), max(1, math.ceil(total / per_page)))
 
 
 # --- permissions as questions the templates can ask -----------------------------------------

@@ -27,6 +27,7 @@ from portal.forums.suggestion_terms import terms_paragraphs
 from portal.htmx import is_htmx_request, render
 from portal.markdown import render_markdown
 from portal.models import Topic
+from portal.numbers import parse_page
 from portal.search import apply_now
 from portal.transactions import after_commit
 
@@ -69,10 +70,6 @@ def explain_refusals_to_htmx(response: Response) -> Response:
     return response
 
 
-def _page_arg() -> int:
-    return request.args.get("page", 1, type=int) or 1
-
-
 @bp.route("/")
 def index() -> str:
     return render_template("forums/index.html", summaries=service.categories_overview(current_user))
@@ -81,7 +78,7 @@ def index() -> str:
 @bp.route("/<slug>/")
 def category(slug: str) -> Response:
     found = service.find_category(slug) or abort(404)
-    topics = service.category_topics(found, current_user, _page_arg())
+    topics = service.category_topics(found, current_user, parse_page(request.args.get("page")))
     return render("forums/category.html", "forums/_topic_list.html", category=found, topics=topics)
 
 
@@ -145,7 +142,9 @@ def topic_context(topic: Topic, page: int, **extra: Any) -> dict[str, Any]:
 @bp.route("/topics/<int:topic_id>")
 def topic(topic_id: int) -> str:
     found = _topic_or_404(topic_id)
-    return render_template("forums/topic.html", **topic_context(found, _page_arg()))
+    return render_template(
+        "forums/topic.html", **topic_context(found, parse_page(request.args.get("page")))
+    )
 
 
 @bp.route("/topics/<int:topic_id>/reply", methods=["POST"])

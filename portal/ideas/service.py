@@ -5,7 +5,6 @@ Services flush, never commit; the view or API call commits once.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -15,11 +14,12 @@ from sqlalchemy.orm import joinedload
 from portal.accounts import entitlement
 from portal.domain_error import DomainError
 from portal.extensions import db
-from portal.forums.service import Page, clean_body, clean_title
+from portal.forums.service import clean_body, clean_title
 from portal.forums.suggestion_terms import accept_terms, has_accepted_terms
 from portal.jobs import enqueue
 from portal.models import Idea, IdeaStatus, IdeaVote
 from portal.models.types import utcnow
+from portal.pagination import Page, paginate
 
 IDEAS_PER_PAGE = 20
 MAX_NOTE = 5_000
@@ -42,8 +42,6 @@ def list_ideas(sort: str = "votes", status: str | None = None, page: int = 1) ->
     query = select(Idea)
     if status:
         query = query.where(Idea.status == status)
-    total = db.session.scalar(query.with_only_columns(func.count(Idea.id))) or 0
-    page = min(max(1, page), max(1, math.ceil(total / IDEAS_PER_PAGE)))
     if sort == "newest":
         order = [Idea.created_at.desc(), Idea.id.desc()]
     elif sort == "status":
@@ -51,13 +49,7 @@ def list_ideas(sort: str = "votes", status: str | None = None, page: int = 1) ->
         order = [rank, Idea.vote_count.desc(), Idea.id.desc()]
     else:
         order = [Idea.vote_count.desc(), Idea.created_at.desc(), Idea.id.desc()]
-    ideas = db.session.scalars(
-        query.options(joinedload(Idea.author))
-        .order_by(*order)
-        .limit(IDEAS_PER_PAGE)
-        .offset((page - 1) * IDEAS_PER_PAGE)
-    )
-    return Page(list(ideas), total, page, IDEAS_PER_PAGE)
+    return paginate(query.options(joinedload(Idea.author)).order_by(*order), page, IDEAS_PER_PAGE)
 
 
 def find_idea(idea_id: int) -> Idea | None:

@@ -15,6 +15,7 @@ from portal.htmx import is_htmx_request, render
 from portal.ideas import service, tiers
 from portal.markdown import render_markdown
 from portal.models import Idea, IdeaStatus
+from portal.numbers import parse_page
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideas")
 
@@ -44,7 +45,7 @@ def _list_args() -> tuple[str, str]:
 @bp.route("/")
 def index() -> Response:
     sort, status = _list_args()
-    ideas = service.list_ideas(sort, status or None, request.args.get("page", 1, type=int) or 1)
+    ideas = service.list_ideas(sort, status or None, parse_page(request.args.get("page")))
     return render(
         "ideas/index.html",
         "ideas/_list.html",

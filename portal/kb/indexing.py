@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.links import public_path
 from portal.models import Article, ArticleStatus
 from portal.search import SearchDocument, register_source
 
@@ -18,7 +19,7 @@ def article_document(article: Article) -> SearchDocument:
         type=DOC_TYPE,
         key=article.slug,
         title=article.title,
-        url=f"/kb/{article.slug}",  # a path: the job runner has no request to build URLs from
+        url=public_path("kb.article", slug=article.slug),  # jobs build it: no request
         summary=article.summary,
         body=article.body,
         tags=tuple(article.tags or ()),

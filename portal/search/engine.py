@@ -8,7 +8,6 @@ budget there); titles always count.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -16,6 +15,7 @@ from markupsafe import Markup, escape
 from whoosh.query import Term
 from whoosh.searching import Searcher
 
+from portal.pagination import Page, clamp_page, page_count
 from portal.search.documents import type_label
 from portal.search.excerpts import highlight
 from portal.search.query import (
@@ -53,30 +53,12 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
-class SearchPage:
-    query: str
-    total: int
-    hits: tuple[SearchHit, ...]
-    page: int
-    per_page: int
+class SearchPage(Page[SearchHit]):
+    """A page of hits with the query and filters that found them and a spelling suggestion."""
+
+    query: str = ""
     suggestion: str | None = None
     filters: Filters = field(default_factory=Filters)
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def first_position(self) -> int:
-        return (self.page - 1) * self.per_page + 1 if self.hits else 0
 
 
 def parse_page(value: object) -> int:
@@ -166,7 +148,7 @@ def search(
     page = min(max(int(page), 1), MAX_PAGE)
     per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
     term_list = terms(text)
-    empty = SearchPage(text, 0, (), 1, per_page, None, filters)
+    empty = SearchPage((), 0, 1, per_page, query=text, filters=filters)
     if not term_list and not filters.active:
         return empty
     key = ("search", text, filters, page, per_page)
@@ -181,12 +163,12 @@ def search(
         if term_list:
             clause_list = clauses(term_list, searcher)
             total, ranked = rank(state.postings, clause_list, page * per_page, allowed=allowed)
-            if page > _last_page(total, per_page):
-                page = _last_page(total, per_page)
+            if page > page_count(total, per_page):
+                page = page_count(total, per_page)
                 _, ranked = rank(state.postings, clause_list, page * per_page, allowed=allowed)
         else:
             total = len(allowed or ())
-            page = min(page, _last_page(total, per_page))
+            page = clamp_page(page, total, per_page)
             listed = searcher.search(
                 browse_query(), limit=page * per_page, filter=filter_query, sortedby="sort_title"
             )
@@ -197,13 +179,9 @@ def search(
             for docnum, score in ranked[(page - 1) * per_page :]
         )
         suggestion = _suggestion(searcher, text) if term_list else None
-        answer = SearchPage(text, total, hits, page, per_page, suggestion, filters)
+        answer = SearchPage(hits, total, page, per_page, text, suggestion, filters)
         state.remember(key, answer)
         return answer
-
-
-def _last_page(total: int, per_page: int) -> int:
-    return max(1, math.ceil(total / per_page))
 
 
 def suggest(

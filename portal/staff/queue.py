@@ -19,6 +19,7 @@ from portal.models import Case, CaseStatus, StaffProfile, User
 from portal.models.types import utcnow
 from portal.numbers import parse_id, parse_page
 from portal.offerings.service import current_policy
+from portal.pagination import Page, paginate
 from portal.policy import Severity, SlaStanding, Tier
 
 VIEWS = {
@@ -75,14 +76,11 @@ class QueueRow:
 
 @dataclass
 class QueuePage:
-    rows: list[QueueRow]
-    total: int
+    """A page of queue rows with the filters that chose them and how many cases each view holds."""
+
+    rows: Page[QueueRow]
     filters: QueueFilters
     counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def pages(self) -> int:
-        return max((self.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
 
 
 def _team_member_ids(user: User) -> Select:
@@ -117,21 +115,16 @@ def queue_page(user: User, filters: QueueFilters, now: datetime | None = None) -
     """One page of the queue for a staff member."""
     now = now or utcnow()
     query = _base_query(filters, user)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     # Unanswered cases first, soonest due first; then answered ones by the customer's last word.
     awaiting_reply = case((Case.first_response_at.is_(None), 0), else_=1)
-    ordered = (
-        query.options(joinedload(Case.owner), joinedload(Case.organisation))
-        .order_by(
-            awaiting_reply,
-            Case.response_due_at.is_(None),
-            Case.response_due_at,
-            Case.last_customer_update_at.desc(),
-            Case.filed_at,
-        )
-        .limit(PAGE_SIZE)
-        .offset((filters.page - 1) * PAGE_SIZE)
+    ordered = query.options(joinedload(Case.owner), joinedload(Case.organisation)).order_by(
+        awaiting_reply,
+        Case.response_due_at.is_(None),
+        Case.response_due_at,
+        Case.last_customer_update_at.desc(),
+        Case.filed_at,
     )
+    cases = paginate(ordered, filters.page, PAGE_SIZE)
     policy = current_policy()
     rows = [
         QueueRow(
@@ -139,9 +132,9 @@ def queue_page(user: User, filters: QueueFilters, now: datetime | None = None) -
             case_standing(item, now, policy),
             policy.target_for(item.tier, item.severity).describe(),
         )
-        for item in db.session.scalars(ordered).unique()
+        for item in cases.items
     ]
-    return QueuePage(rows, total, filters)
+    return QueuePage(cases.with_items(rows), filters)
 
 
 def view_counts(user: User) -> dict[str, int]:

@@ -25,10 +25,11 @@ from portal.staff.blueprint import bp
 def queue_view() -> Response:
     if not entitlement.can_work_cases(current_user):
         abort(403)
-    default_view = "mine" if queue.view_counts(current_user)["mine"] else "unassigned"
+    counts = queue.view_counts(current_user)
+    default_view = "mine" if counts["mine"] else "unassigned"
     filters = queue.QueueFilters.from_args(request.args.to_dict(), default_view)
     page = queue.queue_page(current_user, filters)
-    page.counts = queue.view_counts(current_user)
+    page.counts = counts
     return render(
         "staff/queue.html",
         "staff/_queue_table.html",
@@ -120,7 +121,7 @@ def phone_case() -> Response | tuple[str, int]:
                 "sent the acknowledgement.",
                 "success",
             )
-            return redirect(f"/cases/{case.number}")
+            return redirect(url_for("cases.show", number=case.number))
     return render_template(
         "staff/phone_case.html",
         contacts=phone.gold_contacts(),

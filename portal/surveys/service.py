@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -16,6 +15,7 @@ from portal.accounts import entitlement
 from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.jobs import handler
+from portal.links import public_url
 from portal.mail.outbox import queue_mail
 from portal.models import ContactRole, Organisation, Role, User
 from portal.models.surveys import SurveyAnswer, SurveyCampaign, SurveyInvitation
@@ -31,7 +31,7 @@ def _token() -> str:
 
 
 def _survey_url(invitation: SurveyInvitation) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + f"/surveys/{invitation.token}"
+    return public_url("surveys.answer", token=invitation.token)
 
 
 def invite_for_case(case_id: int) -> SurveyInvitation | None:

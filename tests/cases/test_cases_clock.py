@@ -52,7 +52,9 @@ def test_clock_counts_a_case_closed_unanswered_after_its_due_time_as_missed(
     assert clock.state == "closed_missed" and clock.sla.value == "missed"
 
 
-def test_clock_measures_nothing_for_a_case_closed_before_its_due_time(gold_p2_case_new, gold_contact):
+def test_clock_measures_nothing_for_a_case_closed_before_its_due_time(
+    gold_p2_case_new, gold_contact
+):
     sooner = TUESDAY_MORNING + timedelta(hours=1)
     closure.close_case(gold_p2_case_new, gold_contact, reason="Found the cause myself", now=sooner)
     clock = response_clock(gold_p2_case_new, sooner + timedelta(days=1))

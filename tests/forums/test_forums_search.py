@@ -20,7 +20,7 @@ def _close_searchers() -> Iterator[None]:
 
 
 def _topic_hits(query: str) -> list[search.SearchHit]:
-    return [hit for hit in search.search(query).hits if hit.type == "topic"]
+    return [hit for hit in search.search(query).items if hit.type == "topic"]
 
 
 def test_an_unsolved_thread_is_not_a_search_document(topic_with_reply) -> None:

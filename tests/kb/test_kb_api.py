@@ -85,7 +85,7 @@ def test_kb_engineer_creates_and_edits_and_changes_are_searchable_at_once(client
     )
     assert created.status_code == 201
     assert created.get_json()["slug"] == "clock-drift-in-linux-guests"
-    assert search.search("clock drift").hits[0].key == "clock-drift-in-linux-guests"
+    assert search.search("clock drift").items[0].key == "clock-drift-in-linux-guests"
     updated = client.put(
         "/api/v1/kb/articles/clock-drift-in-linux-guests",
         headers=headers,

@@ -49,7 +49,7 @@ def test_import_reports_added_updated_and_names_refused_files(runner, app, tmp_p
         True,
         ["migration"],
     )
-    assert search.search("migrate").hits[0].key == "live-migration"
+    assert search.search("migrate").items[0].key == "live-migration"
 
     (folder / "live-migration.md").write_text(GOOD.replace("Live migration", "Live moves"))
     again = runner.invoke(args=["kb", "import", str(folder)])
@@ -100,4 +100,4 @@ def test_the_job_runner_catches_the_index_up_from_the_change_log(runner, app):
     assert search.search("clock drift").total == 0  # nothing applied it yet
     result = runner.invoke(args=["jobs", "run"])
     assert result.exit_code == 0, result.output
-    assert search.search("clock drift").hits[0].key == "clock-drift-in-guests"
+    assert search.search("clock drift").items[0].key == "clock-drift-in-guests"

@@ -62,7 +62,7 @@ def test_a_draft_is_saved_then_published_and_searchable_at_once(client, writer, 
 
     client.post("/kb/bonding-two-nics-for-vm-traffic/status", data={"status": "published"})
     # No job runner pass: the publishing request applied the change itself.
-    assert [h.key for h in search.search("bond nics").hits] == ["bonding-two-nics-for-vm-traffic"]
+    assert [h.key for h in search.search("bond nics").items] == ["bonding-two-nics-for-vm-traffic"]
 
     client.post("/kb/bonding-two-nics-for-vm-traffic/status", data={"status": "draft"})
     assert search.search("bonding").total == 0
@@ -112,7 +112,7 @@ def test_renaming_an_article_moves_it_in_the_index(client, writer, auth):
         "/kb/bonding-two-nics-for-vm-traffic/edit",
         data=FORM | {"slug": "nic-bonding", "action": "publish"},
     )
-    assert [h.url for h in search.search("bonding").hits] == ["/kb/nic-bonding"]
+    assert [h.url for h in search.search("bonding").items] == ["/kb/nic-bonding"]
     assert client.get("/kb/bonding-two-nics-for-vm-traffic").status_code == 404
 
 

@@ -18,7 +18,7 @@ def test_every_known_item_query_puts_its_article_in_the_top_three(corpus):
     assert len(queries) >= 20
     misses = []
     for query, slug in queries:
-        keys = [hit.key for hit in search.search(query, per_page=3).hits]
+        keys = [hit.key for hit in search.search(query, per_page=3).items]
         if slug not in keys:
             misses.append(f"{query!r}: wanted {slug}, got {keys}")
     assert not misses, "\n".join(misses)

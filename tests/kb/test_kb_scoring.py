@@ -87,11 +87,11 @@ def test_filters_and_an_excluded_document_narrow_the_ranking(corpus, app):
     every = search.search("storage repository", per_page=50)
     articles = search.search("storage repository", type="article", per_page=50)
     assert 0 < articles.total <= every.total
-    assert {hit.type for hit in articles.hits} == {"article"}
-    first = articles.hits[0]
+    assert {hit.type for hit in articles.items} == {"article"}
+    first = articles.items[0]
     suggested = search.suggest("storage repository", type="article", exclude=("article", first.key))
     assert first.key not in [hit.key for hit in suggested]
-    assert [hit.key for hit in suggested][:2] == [hit.key for hit in articles.hits[1:3]]
+    assert [hit.key for hit in suggested][:2] == [hit.key for hit in articles.items[1:3]]
 
 
 def test_equal_scores_are_ordered_by_document_number():
@@ -103,8 +103,8 @@ def test_equal_scores_are_ordered_by_document_number():
 
 @pytest.mark.parametrize("page", [1, 2, 3])
 def test_pages_do_not_repeat_or_skip_results(corpus, page):
-    whole = [hit.key for hit in search.search("host", per_page=30).hits]
-    one_page = [hit.key for hit in search.search("host", page=page, per_page=5).hits]
+    whole = [hit.key for hit in search.search("host", per_page=30).items]
+    one_page = [hit.key for hit in search.search("host", page=page, per_page=5).items]
     assert one_page == whole[(page - 1) * 5 : page * 5]
 
 

@@ -18,7 +18,7 @@ def test_a_published_article_is_found_by_a_stemmed_word_with_a_highlighted_excer
     make_article(body="## Steps\n\nAttach the storage repository with `xe sr-create type=nfs`.")
     page = search.search("repositories")
     assert page.total == 1
-    hit = page.hits[0]
+    hit = page.items[0]
     assert (hit.type, hit.key, hit.url) == (
         "article",
         "nfs-storage-repository",
@@ -31,7 +31,7 @@ def test_a_published_article_is_found_by_a_stemmed_word_with_a_highlighted_excer
 def test_title_matches_outrank_body_matches(app):
     make_article(slug="body-only", title="Pool master tasks", body="Mention of migration here.")
     make_article(slug="in-title", title="Live migration between hosts", body="Move running VMs.")
-    assert [h.key for h in search.search("migration").hits] == ["in-title", "body-only"]
+    assert [h.key for h in search.search("migration").items] == ["in-title", "body-only"]
 
 
 def test_drafts_are_not_searchable_until_published(app):
@@ -51,8 +51,8 @@ def test_product_tag_and_type_filters_narrow_results(app):
     make_article()
     make_article(slug="center-nfs", title="NFS in XenCenter", product="XenCenter", tags=["ui"])
     assert search.search("nfs").total == 2
-    assert [h.key for h in search.search("nfs", product="XenCenter").hits] == ["center-nfs"]
-    assert [h.key for h in search.search("nfs", tag="UI").hits] == ["center-nfs"]
+    assert [h.key for h in search.search("nfs", product="XenCenter").items] == ["center-nfs"]
+    assert [h.key for h in search.search("nfs", tag="UI").items] == ["center-nfs"]
     assert search.search("nfs", type="topic").total == 0
     assert search.search("nfs", product="NoSuchProduct").total == 0
     # An empty query with a filter lists what the filter allows.
@@ -63,10 +63,10 @@ def test_results_are_paged_and_an_out_of_range_page_shows_the_last(app):
     for number in range(7):
         make_article(slug=f"backup-{number}", title=f"Backup recipe {number}")
     first = search.search("backup", per_page=3)
-    assert (first.total, first.pages, len(first.hits), first.has_next) == (7, 3, 3, True)
+    assert (first.total, first.pages, len(first.items), first.has_next) == (7, 3, 3, True)
     last = search.search("backup", per_page=3, page=99)
-    assert (last.page, len(last.hits), last.has_next) == (3, 1, False)
-    keys = {h.key for p in (1, 2, 3) for h in search.search("backup", per_page=3, page=p).hits}
+    assert (last.page, len(last.items), last.has_next) == (3, 1, False)
+    keys = {h.key for p in (1, 2, 3) for h in search.search("backup", per_page=3, page=p).items}
     assert len(keys) == 7
 
 
@@ -100,13 +100,13 @@ def test_query_syntax_and_huge_queries_never_fail(app):
     for query in HOSTILE_QUERIES:
         page = search.search(query)
         assert len(page.query) <= search.MAX_QUERY_CHARS
-        assert "<script" not in "".join(str(h.excerpt) for h in page.hits)
+        assert "<script" not in "".join(str(h.excerpt) for h in page.items)
     assert search.search('"nfs').total == search.search("nfs AND").total == 1
 
 
 def test_excerpts_escape_html_in_the_article_text(app):
     make_article(body="Run <script>alert('nfs')</script> and <b onclick=x>nfs</b> mounts.")
-    excerpt = str(search.search("nfs").hits[0].excerpt)
+    excerpt = str(search.search("nfs").items[0].excerpt)
     assert "<script" not in excerpt and "onclick" not in excerpt and "<mark" in excerpt
 
 
@@ -171,12 +171,12 @@ def test_a_deleted_document_leaves_the_index(app):
 def test_rebuilding_from_a_deleted_index_folder_gives_the_same_results(app):
     make_article()
     make_article(slug="iscsi", title="Attaching an iSCSI storage repository", tags=["storage"])
-    before = [h.key for h in search.search("storage repository").hits]
+    before = [h.key for h in search.search("storage repository").items]
     search.close_all()
     shutil.rmtree(app.config["INDEX_DIR"])
     assert search.search("storage").total == 0
     assert search.rebuild() == 2
-    assert [h.key for h in search.search("storage repository").hits] == before
+    assert [h.key for h in search.search("storage repository").items] == before
 
 
 def test_other_features_register_their_own_document_types(app):
@@ -194,7 +194,7 @@ def test_other_features_register_their_own_document_types(app):
         search.record_change("topic", "7")
         db.session.commit()
         search.catch_up()
-        hit = search.search("nfs", type="topic").hits[0]
+        hit = search.search("nfs", type="topic").items[0]
         assert (hit.type, hit.key, hit.type_label) == ("topic", "7", "Forum thread")
     finally:
         if previous is not None:  # the forums' own source, for the tests that follow

@@ -90,7 +90,7 @@ def test_page_queue_api_and_alerts_agree_at_the_same_moment(
     page = {n: response_clock(c, NOW).sla for n, (c, _) in cases_in_every_standing.items()}
     flags = {
         row.case.number: row.sla
-        for row in queue.queue_page(tse, queue.QueueFilters("all"), NOW).rows
+        for row in queue.queue_page(tse, queue.QueueFilters("all"), NOW).rows.items
     }
     monkeypatch.setattr("portal.api.cases.utcnow", lambda: NOW)  # the API reads the clock
     api = api_standings(client, "admin@gold.example.com")
@@ -115,7 +115,7 @@ def test_the_at_risk_share_setting_moves_every_surface_together(
 
     flags = {
         row.case.number: row.sla
-        for row in queue.queue_page(tse, queue.QueueFilters("all"), NOW).rows
+        for row in queue.queue_page(tse, queue.QueueFilters("all"), NOW).rows.items
     }
     monkeypatch.setattr("portal.api.cases.utcnow", lambda: NOW)
     api = api_standings(client, "admin@gold.example.com")

@@ -43,7 +43,7 @@ def test_breached_and_at_risk_cases_stand_out(client, logged_in_tse, gold_contac
     assert at_risk.response_due_at == now + timedelta(minutes=20)
     assert on_track.response_due_at == now + timedelta(hours=6)
     page = queue.queue_page(logged_in_tse, queue.QueueFilters(view="all"), now=now)
-    flags = {row.case.number: row.sla.value for row in page.rows}
+    flags = {row.case.number: row.sla.value for row in page.rows.items}
     assert flags == {
         breached.number: "breached",
         at_risk.number: "at_risk",
@@ -108,11 +108,11 @@ def test_queue_page_costs_the_same_sql_for_ten_or_ten_thousand_cases(
         event.listen(db.engine, "before_cursor_execute", counter)
         try:
             page = queue.queue_page(logged_in_tse, queue.QueueFilters(view="all"))
-            [row.case.owner and row.case.owner.name for row in page.rows]
-            [row.case.organisation.name for row in page.rows]
+            [row.case.owner and row.case.owner.name for row in page.rows.items]
+            [row.case.organisation.name for row in page.rows.items]
         finally:
             event.remove(db.engine, "before_cursor_execute", counter)
-        return count, len(page.rows)
+        return count, len(page.rows.items)
 
     for n in range(10):
         case = make_case(gold_contact, contoso, subject=f"Case {n}")

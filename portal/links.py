@@ -1,0 +1,31 @@
+"""Addresses on the public site, built from the route table like url_for, without a request.
+
+Views and templates use url_for. Mailed links must name the public address in BASE_URL, never
+the host a request came in on, and the search index stores paths that jobs and CLI commands
+build while serving no request; both come from here, so a renamed route changes them too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app
+from werkzeug.routing import MapAdapter
+
+
+def _public_site() -> MapAdapter:
+    base = urlsplit(current_app.config["BASE_URL"])
+    return current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """The full address of a page on the public site (BASE_URL), e.g. for a mailed link."""
+    return _public_site().build(endpoint, values, force_external=True)
+
+
+def public_path(endpoint: str, **values: Any) -> str:
+    """The path of a page on the public site (with BASE_URL's prefix, if it has one)."""
+    return _public_site().build(endpoint, values)
