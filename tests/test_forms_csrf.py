@@ -1,0 +1,56 @@
+"""With CSRF protection on (as in production), each editor renders its form's token and
+refuses a post without it, changing nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from portal import search
+from portal.extensions import db
+from portal.models import Article, Role
+from tests.conftest import PASSWORD, make_user
+
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    return {"WTF_CSRF_ENABLED": True}
+
+
+@pytest.fixture(autouse=True)
+def _close_searchers():
+    yield
+    search.close_all()
+
+
+def token_on(client: FlaskClient, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    found = TOKEN.search(response.get_data(as_text=True))
+    assert found, f"no CSRF token on {url}"
+    return found.group(1)
+
+
+def log_in(client: FlaskClient, email: str, role: Role) -> None:
+    make_user(email, role)
+    data = {"email": email, "password": PASSWORD, "csrf_token": token_on(client, "/login")}
+    assert client.post("/login", data=data).status_code == 302
+
+
+ARTICLE = {"title": "Bonding two NICs", "body": "Run `xe bond-create`.", "action": "draft"}
+
+
+def test_the_kb_editor_refuses_a_post_without_its_token(client):
+    log_in(client, "writer@example.com", Role.KB_ENGINEER)
+
+    refused = client.post("/kb/new", data=ARTICLE)
+    assert refused.status_code == 400
+    assert db.session.query(Article).count() == 0
+
+    token = token_on(client, "/kb/new")
+    assert client.post("/kb/new", data=ARTICLE | {"csrf_token": token}).status_code == 302
+    assert db.session.query(Article).count() == 1
