@@ -54,3 +54,15 @@ def test_the_kb_editor_refuses_a_post_without_its_token(client):
     token = token_on(client, "/kb/new")
     assert client.post("/kb/new", data=ARTICLE | {"csrf_token": token}).status_code == 302
     assert db.session.query(Article).count() == 1
+
+
+def test_the_docs_editor_refuses_a_post_without_its_token(client):
+    from portal.models import DocPage
+
+    log_in(client, "writer@example.com", Role.KB_ENGINEER)
+    page = {"title": "Installing", "slug": "installing", "product": "XenServer", "guide": "Setup"}
+
+    assert client.post("/docs/new", data=page).status_code == 400
+    assert db.session.query(DocPage).count() == 0
+    token = token_on(client, "/docs/new")
+    assert client.post("/docs/new", data=page | {"csrf_token": token}).status_code == 302
