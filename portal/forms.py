@@ -15,6 +15,10 @@ from wtforms.fields import FormField
 
 from portal.domain_error import DomainError
 
+# What an unticked checkbox may arrive as from a script as well as a browser: "False" is
+# ticked to WTForms' defaults, and a production release is not something to guess about.
+CHECKBOX_OFF = (False, "", "false", "False", "off", "0", "no")
+
 
 def _fields(fields: Form | FormField) -> Iterator[Field]:
     """Every field, with those of nested forms (named ``outer-inner``) in place of the nest."""

@@ -66,3 +66,15 @@ def test_the_docs_editor_refuses_a_post_without_its_token(client):
     assert db.session.query(DocPage).count() == 0
     token = token_on(client, "/docs/new")
     assert client.post("/docs/new", data=page | {"csrf_token": token}).status_code == 302
+
+
+def test_the_release_editor_refuses_a_post_without_its_token(client):
+    from portal.models import Release
+
+    log_in(client, "manager@example.com", Role.MANAGER)
+    release = {"product": "XenServer", "version": "4.1.2", "kind": "minor"}
+
+    assert client.post("/releases/new", data=release).status_code == 400
+    assert db.session.query(Release).count() == 0
+    token = token_on(client, "/releases/new")
+    assert client.post("/releases/new", data=release | {"csrf_token": token}).status_code == 302

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 
+from portal.forms import CHECKBOX_OFF
 from portal.models import DocPage
 
 PAGE_FIELDS = ("slug", "title", "product", "guide", "version", "summary", "order", "body")
 
 
-def _products() -> list[tuple[str, str]]:
-    return [(name, name) for name in current_app.config["VENDOR_PRODUCTS"]]
+def _products() -> list[SelectChoice]:
+    return [SelectChoice(name) for name in current_app.config["VENDOR_PRODUCTS"]]
 
 
 class DocPageForm(FlaskForm):
@@ -31,7 +32,9 @@ class DocPageForm(FlaskForm):
     )
     summary = StringField("Summary", render_kw={"maxlength": 300})
     body = TextAreaField("Text (Markdown)")
-    published = BooleanField("Published (readers can see it)", default=True)
+    published = BooleanField(
+        "Published (readers can see it)", default=True, false_values=CHECKBOX_OFF
+    )
 
     def page_data(self) -> dict[str, object]:
         """What the service's `save_page` reads, as typed."""

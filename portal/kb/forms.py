@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from portal.models import Article
@@ -13,9 +13,9 @@ from portal.models import Article
 ARTICLE_FIELDS = ("title", "slug", "product", "versions", "tags", "summary", "body")
 
 
-def _products() -> list[tuple[str, str]]:
-    return [("", "Not product-specific")] + [
-        (name, name) for name in current_app.config["VENDOR_PRODUCTS"]
+def _products() -> list[SelectChoice]:
+    return [SelectChoice("", "Not product-specific")] + [
+        SelectChoice(name) for name in current_app.config["VENDOR_PRODUCTS"]
     ]
 
 
