@@ -9,7 +9,9 @@ put each message beside its field.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
 
+from flask_wtf import FlaskForm
 from wtforms import Field, Form
 from wtforms.fields import FormField
 
@@ -19,6 +21,16 @@ from portal.domain_error import DomainError
 # ticked to WTForms' defaults, and a production release is not something to guess about.
 CHECKBOX_OFF = (False, "", "false", "False", "off", "0", "no")
 
+F = TypeVar("F", bound=FlaskForm)
+
+
+def bound_form(form_class: type[F], sent: bool, data: Mapping[str, Any] | None = None) -> F:
+    """The form reading this request's post if it is the one that was sent, else one showing
+    ``data``: a page with several forms must not fill each with another's values."""
+    if sent:
+        return form_class()
+    return form_class(formdata=None, data=dict(data or {}))
+
 
 def _fields(fields: Form | FormField) -> Iterator[Field]:
     """Every field, with those of nested forms (named ``outer-inner``) in place of the nest."""
@@ -27,6 +39,17 @@ def _fields(fields: Form | FormField) -> Iterator[Field]:
             yield from _fields(field)
         else:
             yield field
+
+
+def flat_data(form: Form) -> dict[str, str]:
+    """Each field's value by its full name, as a plain form post would send it (unticked
+    checkboxes left out); for services that read a table of inputs by name."""
+    data: dict[str, str] = {}
+    for field in _fields(form):
+        if field.type == "CSRFTokenField" or field.data in (None, False):
+            continue
+        data[field.name] = "on" if field.data is True else str(field.data)
+    return data
 
 
 def show_errors(form: Form, error: DomainError, aliases: Mapping[str, str] | None = None) -> None:

@@ -78,3 +78,16 @@ def test_the_release_editor_refuses_a_post_without_its_token(client):
     assert db.session.query(Release).count() == 0
     token = token_on(client, "/releases/new")
     assert client.post("/releases/new", data=release | {"csrf_token": token}).status_code == 302
+
+
+def test_the_sla_table_refuses_a_post_without_its_token(client):
+    from portal.models import PolicyRecord
+    from tests.admin.test_admin_pages import _sla_form
+
+    log_in(client, "root@example.com", Role.ADMIN)
+
+    assert client.post("/admin/sla", data=_sla_form()).status_code == 400
+    assert db.session.query(PolicyRecord).count() == 0
+    token = token_on(client, "/admin/sla")
+    assert client.post("/admin/sla", data=_sla_form(csrf_token=token)).status_code == 302
+    assert db.session.query(PolicyRecord).count() == 1
