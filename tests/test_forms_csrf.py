@@ -91,3 +91,21 @@ def test_the_sla_table_refuses_a_post_without_its_token(client):
     token = token_on(client, "/admin/sla")
     assert client.post("/admin/sla", data=_sla_form(csrf_token=token)).status_code == 302
     assert db.session.query(PolicyRecord).count() == 1
+
+
+def test_the_staff_case_tools_refuse_a_post_without_their_token(client):
+    from portal.models import CaseMessage
+    from tests.staff.conftest import make_gold_case
+
+    case = make_gold_case("00000300")
+    log_in(client, "tse@example.com", Role.TSE)
+    note = {"body": "Probably the VNC proxy."}
+
+    assert client.post(f"/staff/cases/{case.number}/note", data=note).status_code == 400
+    assert db.session.query(CaseMessage).count() == 0
+    page = client.get(f"/cases/{case.number}").get_data(as_text=True)
+    assert page.count('name="csrf_token"') >= 8 and 'id="csrf_token"' not in page  # many forms
+    token = token_on(client, f"/cases/{case.number}")
+    response = client.post(f"/staff/cases/{case.number}/note", data=note | {"csrf_token": token})
+    assert response.status_code == 302
+    assert db.session.query(CaseMessage).filter_by(public=False).count() == 1

@@ -67,7 +67,9 @@ def case_context(case: Case, **extra: Any) -> dict[str, Any]:
         "can_reopen": acting and status in (CaseStatus.RESOLVED, CaseStatus.CLOSED),
         "read_only_staff": entitlement.can_work_cases(current_user),
         "agreement_lapsed": entitlement.agreement_lapsed_for(current_user, case),
-        **staff_tools_context(case, current_user),
+        **staff_tools_context(
+            case, current_user, extra.pop("staff_form", None), extra.pop("staff_action", None)
+        ),
         "max_file_size": human_size(max_attachment_bytes()),
         "max_file_bytes": max_attachment_bytes(),
         "render_markdown": render_markdown,

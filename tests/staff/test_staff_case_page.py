@@ -108,3 +108,46 @@ def test_a_tse_escalates_for_a_customer_who_asked_by_phone(client, case, tse):
     mails = db.session.query(OutgoingMail).all()
     assert {m.recipient for m in mails} >= {"manager@example.com", "gold@example.com"}
     assert "Escalate for the customer" not in client.get("/cases/00000300").get_data(as_text=True)
+
+
+def test_a_refused_action_shows_its_message_beside_the_field_and_keeps_what_was_typed(
+    client, case, tse
+):
+    client.post("/staff/cases/00000300/take")
+    response = client.post("/staff/cases/00000300/bug", data={"bug_id": "not a bug!"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'aria-describedby="staff-bug-error" aria-invalid="true" id="staff-bug"' in html
+    assert '<small id="staff-bug-error" class="field-error" role="alert">Use the bug' in html
+    assert html.count("not a bug!") == 1  # kept in its own field, and in no other form
+    db.session.refresh(case)
+    assert case.bug_id is None
+
+
+def test_an_action_plan_due_in_the_past_is_refused_beside_its_date(client, auth, case):
+    case.escalated = True
+    db.session.commit()
+    make_user("manager@example.com", Role.MANAGER)
+    auth.login("manager@example.com")
+    response = client.post(
+        "/staff/cases/00000300/action_plan",
+        data={"body": "Reproduce, then patch.", "due_date": "2020-01-01", "due_time": "15:00"},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="staff-plan-date-error"' in html and "must be in the future" in html
+    assert "Reproduce, then patch." in html and 'value="15:00"' in html
+
+
+def test_the_staff_tools_forms_share_a_page_without_sharing_an_id(client, auth, case):
+    import re
+    from collections import Counter
+
+    case.escalated = True
+    db.session.commit()
+    make_user("manager@example.com", Role.MANAGER)
+    auth.login("manager@example.com")
+    html = client.get("/cases/00000300").get_data(as_text=True)
+    assert "Publish action plan" in html and "Change severity" in html
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [name for name, count in ids.items() if count > 1] == []
