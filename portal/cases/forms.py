@@ -1,22 +1,93 @@
-"""The forms of a case: the staff tools on its page (reply, note, take, assign, severity,
-status, bug, third party, action plan, escalate, de-escalate).
+"""The forms of a case: filing it, the customer's message and files on its page, and the
+staff tools there (reply, note, take, assign, severity, status, bug, third party, action
+plan, escalate, de-escalate).
 
-They live with the case operations rather than in `staff/` because the case page (a `cases`
-view) renders them, and `cases` never imports `staff`. The operations in `triage`,
-`conversation` and `escalation` check every value (reasons, bug numbers, owners, dates), so
-these forms only carry them; required and maxlength are hints for the browser.
+The staff forms live with the case operations rather than in `staff/` because the case page
+(a `cases` view) renders them, and `cases` never imports `staff`. The operations (`filing`,
+`triage`, `conversation`, `escalation`, `attachments`) check every value (required fields,
+lengths, severities, products, reasons, bug numbers, owners, dates), so these forms only
+carry them; required and maxlength are hints for the browser.
 """
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 
+from portal.cases.filing import MAX_SUBJECT, MAX_VERSION, CaseDraft
 from portal.forms import CHECKBOX_OFF
 from portal.policy import Severity
 
 REASON = {"maxlength": 1000}
 REQUIRED_REASON = {"maxlength": 1000, "required": True}
+DRAFT_FIELDS = ("subject", "description", "severity", "product", "version", "recent_changes")
+
+
+def _products() -> list[SelectChoice]:
+    return [SelectChoice("", "Choose a product")] + [
+        SelectChoice(name) for name in current_app.config["VENDOR_PRODUCTS"]
+    ]
+
+
+class CaseForm(FlaskForm):
+    """Filing a case. The names are part of the contract (scripts file cases with them)."""
+
+    # Shown only to contacts of several organisations; the choices are theirs.
+    organisation = SelectField("Organisation", validate_choice=False)
+    subject = StringField("Subject", render_kw={"maxlength": MAX_SUBJECT, "required": True})
+    description = TextAreaField(
+        "Description",
+        description=(
+            "What happened, what you expected instead, error messages word for word, and "
+            "what you have tried."
+        ),
+        render_kw={"required": True},
+    )
+    product = SelectField(
+        "Product", choices=_products, validate_choice=False, render_kw={"required": True}
+    )
+    version = StringField(
+        "Version", render_kw={"maxlength": MAX_VERSION, "placeholder": "for example 5.0.0"}
+    )
+    severity = RadioField(
+        "Severity",
+        choices=[SelectChoice(s.value, f"{s.value} {s.label}") for s in Severity],
+        validate_choice=False,
+    )
+    recent_changes = TextAreaField(
+        "Recent changes",
+        description="Anything that changed before the problem began, even if it seems unrelated.",
+    )
+    attachments = MultipleFileField("Attachments")
+
+    def draft(self) -> CaseDraft:
+        """What the customer typed, for `filing.file_case` to check."""
+        return CaseDraft(**{name: getattr(self, name).data or "" for name in DRAFT_FIELDS})
+
+
+class CaseMessageForm(FlaskForm):
+    """The customer's message on their case page."""
+
+    body = TextAreaField(
+        "Add a message",
+        id="reply-body",
+        description='Markdown works. Writing "please escalate" asks a support manager to step in.',
+    )
+
+
+class CaseUploadForm(FlaskForm):
+    """More files for an open case; the per-file limit is shown with the field."""
+
+    attachments = MultipleFileField("Add files", id="upload-files")
 
 
 class StaffReplyForm(FlaskForm):
