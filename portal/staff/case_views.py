@@ -19,6 +19,7 @@ from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.forms import show_errors
 from portal.kb import case_drafts
+from portal.kb.forms import ArticleForm
 from portal.models import Case, User
 from portal.numbers import parse_id
 from portal.staff.blueprint import bp
@@ -121,27 +122,25 @@ def local_due(day: str, moment: str | None) -> str:
 def kb_draft(number: str) -> Response | tuple[str, int]:
     """Draft a KB article from a resolved case, prefilled from its problem and resolution."""
     case = _staff_case(number)
-    error = ""
-    fields = case_drafts.prefilled_draft(case)
     if request.method == "POST":
-        fields = {
-            name: request.form.get(name, "")
-            for name in ("title", "slug", "summary", "product", "versions", "tags", "body")
-        }
+        form = ArticleForm()
+    else:
+        form = ArticleForm(data=case_drafts.prefilled_draft(case))
+    status = 422
+    if form.validate_on_submit():
         try:
-            article = case_drafts.draft_article(case, fields, current_user._get_current_object())
+            article = case_drafts.draft_article(
+                case, form.article_data(), current_user._get_current_object()
+            )
         except DomainError as problem:
-            error = problem.message
+            show_errors(form, problem)
             status = problem.status
         else:
             flash("The draft is saved. A KB engineer will review and publish it.", "success")
             return redirect(url_for("kb.article", slug=article.slug))
-    else:
-        status = 200
     return render_template(
         "staff/kb_draft.html",
         case=case,
-        fields=fields,
-        error=error,
+        form=form,
         existing=case_drafts.articles_for_case(case),
-    ), (status if error else 200)
+    ), (status if form.errors else 200)
