@@ -58,3 +58,14 @@ def test_a_form_without_errors_shows_no_summary_and_no_invalid_marks(app):
 
     assert "form-errors" not in html and "aria-invalid" not in html
     assert 'aria-describedby="title-help"' in html
+
+
+def test_a_short_forms_summary_only_says_there_is_an_error_beside_a_field(app):
+    with app.test_request_context("/", method="POST", data={"title": "Typed"}):
+        form = ExampleForm()
+        show_errors(form, DomainError({"title": "Give a shorter title.", "": "Refused."}))
+        html = render_template_string(
+            MACROS + '{{ error_summary(form, "Fix it.", fields="none") }}', form=form
+        )
+
+    assert "<p>Refused.</p><p>Fix it.</p>" in html and "shorter" not in html
