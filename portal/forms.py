@@ -17,8 +17,8 @@ from wtforms.fields import FormField
 
 from portal.domain_error import DomainError
 
-# What an unticked checkbox may arrive as from a script as well as a browser: "False" is
-# ticked to WTForms' defaults, and a production release is not something to guess about.
+# What an unticked checkbox may arrive as, from a script as well as a browser. WTForms'
+# defaults would read "False" or "off" as ticked, and a production release is not a guess.
 CHECKBOX_OFF = (False, "", "false", "False", "off", "0", "no")
 
 F = TypeVar("F", bound=FlaskForm)

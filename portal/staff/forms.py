@@ -9,9 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 
 from portal.cases.filing import MAX_SUBJECT, MAX_VERSION, CaseDraft
+from portal.cases.forms import DRAFT_FIELDS
 from portal.policy import Severity
-
-DRAFT_FIELDS = ("subject", "description", "severity", "product", "version", "recent_changes")
 
 
 def _products() -> list[SelectChoice]:
