@@ -71,16 +71,18 @@ def policy_from_form(form: Mapping[str, str], current: SupportPolicy) -> Support
             kind = form.get(f"{key}-kind", "none")
             raw = form.get(f"{key}-amount", "0").strip() or "0"
             if kind not in TARGET_KIND_LABELS:
-                errors[key] = f"{tier.label} {severity}: choose a kind of target."
+                errors[f"{key}-kind"] = f"{tier.label} {severity}: choose a kind of target."
                 continue
             if not (raw.isascii() and raw.isdigit()) or int(raw) > 1000:
-                errors[key] = f"{tier.label} {severity}: the amount must be a whole number."
+                errors[f"{key}-amount"] = (
+                    f"{tier.label} {severity}: the amount must be a whole number."
+                )
                 continue
             amount = 0 if kind == "none" else int(raw)
             try:
                 targets[(tier, severity)] = ResponseTarget(kind, amount)
             except ValueError as error:
-                errors[key] = f"{tier.label} {severity}: {error}."
+                errors[f"{key}-amount"] = f"{tier.label} {severity}: {error}."
     if errors:
         raise DomainError(errors)
     return SupportPolicy(hours=hours, targets=targets)

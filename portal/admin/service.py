@@ -39,18 +39,19 @@ def organisation_detail(organisation_id: int) -> Organisation | None:
     )
 
 
-def parse_date(value: str, label: str) -> date:
+def parse_date(value: str, label: str, field: str) -> date:
+    """A date typed as 2026-01-31; refused with ``label`` and ``field`` named."""
     try:
         return date.fromisoformat(value.strip())
     except ValueError as error:
-        raise DomainError(f"{label}: enter a date like 2026-01-31.", label.lower()) from error
+        raise DomainError(f"{label}: enter a date like 2026-01-31.", field) from error
 
 
 def create_organisation_with_agreement(
     name: str, tier: str, starts: str, ends: str
 ) -> Organisation:
-    starts_on = parse_date(starts, "Start")
-    ends_on = parse_date(ends, "End")
+    starts_on = parse_date(starts, "Start", "starts_on")
+    ends_on = parse_date(ends, "End", "ends_on")
     organisation = accounts.create_organisation(name)
     accounts.add_agreement(organisation, tier, starts_on, ends_on)
     return organisation

@@ -7,12 +7,21 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
+from portal.accounts import service as accounts
 from portal.admin import service
-from portal.admin.policy_form import TARGET_KIND_LABELS, policy_from_form
+from portal.admin.forms import (
+    AgreementForm,
+    ContactForm,
+    OrganisationForm,
+    PartnerForm,
+    SlaForm,
+    UserForm,
+)
+from portal.admin.policy_form import policy_from_form
 from portal.domain_error import DomainError
 from portal.extensions import db
-from portal.models import ContactKind, Partner, Role, User
-from portal.models.partners import PARTNER_KINDS, REGIONS
+from portal.forms import bound_form, flat_data, show_errors
+from portal.models import Partner, Role, User
 from portal.numbers import parse_id, parse_page
 from portal.offerings.service import current_policy, policy_history, save_policy
 from portal.policy import Severity, Tier
@@ -38,18 +47,17 @@ def index() -> str:
 
 @bp.route("/organisations", methods=["GET", "POST"])
 def organisations() -> Response | tuple[str, int]:
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        form = request.form
+    form = OrganisationForm()
+    if form.validate_on_submit():
         try:
             organisation = service.create_organisation_with_agreement(
-                form.get("name", ""),
-                form.get("tier", ""),
-                form.get("starts_on", ""),
-                form.get("ends_on", ""),
+                form.name.data or "",
+                form.tier.data or "",
+                form.starts_on.data or "",
+                form.ends_on.data or "",
             )
         except DomainError as error:
-            errors[error.field or "name"] = str(error)
+            show_errors(form, error)
         else:
             flash(f"{organisation.name} is added.", "success")
             return redirect(url_for("admin.organisation", organisation_id=organisation.id))
@@ -57,32 +65,29 @@ def organisations() -> Response | tuple[str, int]:
         "admin/organisations.html",
         organisations=service.organisations_with_agreements(),
         today=entitlement.today(),
-        errors=errors,
-        form=request.form,
-    ), 400 if errors else 200
+        form=form,
+    ), 400 if form.errors else 200
 
 
 @bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
 def organisation(organisation_id: int) -> Response | tuple[str, int]:
     org = service.organisation_detail(organisation_id) or abort(404)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        action = request.form.get("action")
+    action = request.form.get("action") if request.method == "POST" else None
+    # Only the form that was sent reads the post; the page's other form starts empty.
+    agreement = bound_form(AgreementForm, action == "agreement")
+    contact = bound_form(ContactForm, action == "add-contact")
+    if action is not None:
         try:
             if action == "agreement":
-                from portal.accounts import service as accounts
-
                 accounts.add_agreement(
                     org,
-                    request.form.get("tier", ""),
-                    service.parse_date(request.form.get("starts_on", ""), "Start"),
-                    service.parse_date(request.form.get("ends_on", ""), "End"),
+                    agreement.tier.data or "",
+                    service.parse_date(agreement.starts_on.data or "", "Start", "starts_on"),
+                    service.parse_date(agreement.ends_on.data or "", "End", "ends_on"),
                 )
                 message = "The agreement is added."
             elif action == "add-contact":
-                service.add_contact(
-                    org, request.form.get("email", ""), request.form.get("kind", "")
-                )
+                service.add_contact(org, contact.email.data or "", contact.kind.data or "")
                 message = "The contact is added."
             elif action == "remove-contact":
                 contact_id = request.form.get("contact_id", "")
@@ -91,7 +96,7 @@ def organisation(organisation_id: int) -> Response | tuple[str, int]:
             else:
                 abort(400, "Unknown action.")
         except DomainError as error:
-            errors[error.field or action or "form"] = str(error)
+            show_errors(contact if action == "add-contact" else agreement, error)
         except LookupError:
             abort(404)
         else:
@@ -101,11 +106,10 @@ def organisation(organisation_id: int) -> Response | tuple[str, int]:
         "admin/organisation.html",
         organisation=org,
         today=entitlement.today(),
-        errors=errors,
-        form=request.form,
-        contact_kinds=list(ContactKind),
+        agreement_form=agreement,
+        contact_form=contact,
         current=entitlement.active_agreement(org),
-    ), 400 if errors else 200
+    ), 400 if agreement.errors or contact.errors else 200
 
 
 @bp.route("/users")
@@ -124,37 +128,29 @@ def users() -> str:
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user(user_id: int) -> Response | tuple[str, int]:
     person = db.session.get(User, user_id) or abort(404)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
+    form = UserForm() if request.method == "POST" else UserForm.for_user(person)
+    if form.validate_on_submit():
         try:
-            service.update_user(
-                person,
-                request.form.get("role", ""),
-                request.form.get("active") == "on",
-                current_user,
-            )
+            service.update_user(person, form.role.data or "", bool(form.active.data), current_user)
         except DomainError as error:
-            errors[error.field or "role"] = str(error)
+            show_errors(form, error)
         else:
             flash(f"{person.email} is saved.", "success")
             return redirect(url_for("admin.user", user_id=person.id))
-    return render_template(
-        "admin/user.html", person=person, roles=list(Role), errors=errors
-    ), 400 if errors else 200
+    return render_template("admin/user.html", person=person, form=form), 400 if form.errors else 200
 
 
 @bp.route("/sla", methods=["GET", "POST"])
 def sla() -> Response | tuple[str, int]:
     policy = current_policy()
-    errors: dict[str, str] = {}
-    form = request.form if request.method == "POST" else None
-    if request.method == "POST":
+    form = SlaForm() if request.method == "POST" else SlaForm.for_policy(policy)
+    if form.validate_on_submit():
         try:
-            new_policy = policy_from_form(request.form, policy)
+            new_policy = policy_from_form(flat_data(form), policy)
         except DomainError as error:
-            errors = error.errors
+            show_errors(form, error)
         else:
-            save_policy(new_policy, current_user, request.form.get("note", ""))
+            save_policy(new_policy, current_user, form.note.data or "")
             flash("The new SLA table is in force for cases filed from now on.", "success")
             return redirect(url_for("admin.sla"))
     return render_template(
@@ -162,37 +158,29 @@ def sla() -> Response | tuple[str, int]:
         policy=policy,
         tiers=list(Tier),
         severities=list(Severity),
-        kinds=TARGET_KIND_LABELS,
-        errors=errors,
         form=form,
         history=policy_history(),
-    ), 400 if errors else 200
+    ), 400 if form.errors else 200
 
 
 @bp.route("/partners", methods=["GET", "POST"])
 @bp.route("/partners/<int:partner_id>", methods=["GET", "POST"])
 def partners(partner_id: int | None = None) -> Response | tuple[str, int]:
     partner = (db.session.get(Partner, partner_id) or abort(404)) if partner_id else None
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        if request.form.get("action") == "delete" and partner is not None:
-            db.session.delete(partner)
-            flash(f"{partner.name} is removed from the directory.", "success")
-            return redirect(url_for("admin.partners"))
+    if request.method == "POST" and request.form.get("action") == "delete" and partner:
+        db.session.delete(partner)
+        flash(f"{partner.name} is removed from the directory.", "success")
+        return redirect(url_for("admin.partners"))
+    form = PartnerForm() if request.method == "POST" else PartnerForm.for_partner(partner)
+    if form.validate_on_submit():
         try:
-            saved = service.save_partner(partner, request.form)
+            saved = service.save_partner(partner, form.partner_data())
         except DomainError as error:
-            errors[error.field or "name"] = str(error)
+            show_errors(form, error)
         else:
             flash(f"{saved.name} is saved.", "success")
             return redirect(url_for("admin.partners"))
     listing = db.session.query(Partner).order_by(Partner.region, Partner.name).all()
     return render_template(
-        "admin/partners.html",
-        partners=listing,
-        partner=partner,
-        regions=REGIONS,
-        kinds=PARTNER_KINDS,
-        errors=errors,
-        form=request.form if request.method == "POST" else None,
-    ), 400 if errors else 200
+        "admin/partners.html", partners=listing, partner=partner, form=form
+    ), 400 if form.errors else 200

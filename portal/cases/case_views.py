@@ -18,10 +18,12 @@ from portal.cases.attachments import (
 )
 from portal.cases.blueprint import bp
 from portal.cases.clock import response_clock
+from portal.cases.forms import CaseMessageForm, CaseUploadForm
 from portal.cases.uploads import accept_uploads
 from portal.cases.workspace import staff_tools_context
 from portal.domain_error import DomainError
 from portal.extensions import csrf
+from portal.forms import bound_form, show_errors
 from portal.htmx import is_htmx_request, render
 from portal.markdown import render_markdown
 from portal.models import Case, CaseStatus
@@ -67,13 +69,14 @@ def case_context(case: Case, **extra: Any) -> dict[str, Any]:
         "can_reopen": acting and status in (CaseStatus.RESOLVED, CaseStatus.CLOSED),
         "read_only_staff": entitlement.can_work_cases(current_user),
         "agreement_lapsed": entitlement.agreement_lapsed_for(current_user, case),
-        **staff_tools_context(case, current_user),
+        **staff_tools_context(
+            case, current_user, extra.pop("staff_form", None), extra.pop("staff_action", None)
+        ),
         "max_file_size": human_size(max_attachment_bytes()),
         "max_file_bytes": max_attachment_bytes(),
         "render_markdown": render_markdown,
-        "reply_text": extra.pop("reply_text", ""),
-        "reply_error": extra.pop("reply_error", ""),
-        "upload_error": extra.pop("upload_error", ""),
+        "reply_form": extra.pop("reply_form", None) or bound_form(CaseMessageForm, False),
+        "upload_form": extra.pop("upload_form", None) or bound_form(CaseUploadForm, False),
         **extra,
     }
 
@@ -94,11 +97,12 @@ def show(number: str) -> Response:
 def reply(number: str) -> Response:
     """A customer's message; HTMX swaps the case body, errors keep what was typed."""
     case = _customer_case_or_404(number)
-    text = request.form.get("body", "")
+    form = CaseMessageForm()
     try:
-        conversation.post_message(case, current_user, text)
+        conversation.post_message(case, current_user, form.body.data or "")
     except DomainError as error:
-        response = _page(case, error.status, reply_text=text, reply_error=error.message)
+        show_errors(form, error)
+        response = _page(case, error.status, reply_form=form)
         response.headers["HX-Reswap-Errors"] = "true"
         return response
     if is_htmx_request():
@@ -112,11 +116,13 @@ def reply(number: str) -> Response:
 @login_required
 def upload(number: str) -> Response:
     case = _customer_case_or_404(number)
-    accept_uploads()
+    accept_uploads()  # before the form reads the body
+    form = CaseUploadForm()
     try:
-        files = attach_files(case, request.files.getlist("attachments"), current_user)
+        files = attach_files(case, form.attachments.data or [], current_user)
     except DomainError as error:
-        return _page(case, error.status, upload_error=error.message)
+        show_errors(form, error)
+        return _page(case, error.status, upload_form=form)
     flash(f"{len(files)} file(s) attached.", "success")
     return redirect(url_for("cases.show", number=case.number, _anchor="attachments"))
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from portal.accounts import entitlement
 from portal.cases import (
@@ -17,29 +18,37 @@ from portal.cases import (
 from portal.cases.attachments import human_size, max_attachment_bytes
 from portal.cases.blueprint import bp
 from portal.cases.deflection import suggestions_for
+from portal.cases.forms import CaseForm
 from portal.cases.uploads import accept_uploads
 from portal.domain_error import DomainError
 from portal.extensions import csrf
+from portal.forms import show_errors
 from portal.htmx import render
 from portal.models import CaseStatus
 from portal.numbers import parse_id, parse_page
 from portal.pages.views import self_help_context
 from portal.policy import Severity
 
-FIELDS = ("subject", "description", "severity", "product", "version", "recent_changes")
-
 __all__ = ["bp"]
 
 
-def _form_context(draft: filing.CaseDraft, errors: dict[str, str], **extra: Any) -> dict[str, Any]:
-    organisations = entitlement.filing_organisations(current_user)
+def _case_form(values: Any = None) -> CaseForm:
+    """The filing form: reading the post, or ``values`` (a prefilled link's query string)."""
+    form = CaseForm() if values is None else CaseForm(formdata=values)
+    form.organisation.choices = [
+        SelectChoice(str(org.id), org.name)
+        for org in entitlement.filing_organisations(current_user)
+    ]
+    return form
+
+
+def _form_context(form: CaseForm, **extra: Any) -> dict[str, Any]:
     return {
-        "draft": draft,
-        "errors": errors,
+        "form": form,
+        "draft": form.draft(),
         "severities": list(Severity),
-        "products": current_app.config["VENDOR_PRODUCTS"],
-        "organisations": organisations,
-        "chosen_organisation": extra.pop("chosen_organisation", None),
+        "organisations": entitlement.filing_organisations(current_user),
+        "chosen_organisation": parse_id(form.organisation.data),
         "max_file_size": human_size(max_attachment_bytes()),
         "max_file_bytes": max_attachment_bytes(),
         "suggestions": extra.pop("suggestions", None),
@@ -47,18 +56,9 @@ def _form_context(draft: filing.CaseDraft, errors: dict[str, str], **extra: Any)
     }
 
 
-def _draft_from(values: Any) -> filing.CaseDraft:
-    return filing.CaseDraft(**{name: values.get(name, "") for name in FIELDS})
-
-
-def _organisation_id(values: Any) -> int | None:
-    raw = values.get("organisation", "")
-    return parse_id(raw)
-
-
 @bp.route("/cases/new", methods=["GET", "POST"])
 @csrf.exempt  # checked by accept_uploads() once the upload limits are in place
-def new() -> Response | str:
+def new() -> Response | str | tuple[str, int]:
     """The filing form for entitled contacts; everyone else is steered to self-help."""
     if entitlement.can_work_cases(current_user):
         # Support staff open cases for customers from the Gold-line form, not as a customer.
@@ -66,26 +66,29 @@ def new() -> Response | str:
     if not entitlement.can_file_case(current_user):
         return render_template("pages/self_help.html", **self_help_context())
     if request.method == "GET":
-        draft = _draft_from(request.args)
-        return render_template(
-            "cases/new.html", **_form_context(draft, {}, chosen_organisation=None)
-        )
-    accept_uploads()
-    draft = _draft_from(request.form)
-    organisation_id = _organisation_id(request.form)
-    try:
-        organisation = filing.filing_organisation(current_user, organisation_id)
-        files = request.files.getlist("attachments")
-        case = filing.file_case(current_user, organisation, draft, attachments=files)
-    except DomainError as error:
-        context = _form_context(draft, error.errors, chosen_organisation=organisation_id)
-        return render_template("cases/new.html", **context), error.status  # type: ignore[return-value]
-    flash(
-        f"Case {case.number} is open. We have mailed you an acknowledgement; the response "
-        "due time is shown below.",
-        "success",
-    )
-    return redirect(url_for("cases.show", number=case.number))
+        return render_template("cases/new.html", **_form_context(_case_form(request.args)))
+    accept_uploads()  # before the form reads the body
+    form = _case_form()
+    status = 422
+    if form.validate():
+        try:
+            organisation = filing.filing_organisation(
+                current_user, parse_id(form.organisation.data)
+            )
+            case = filing.file_case(
+                current_user, organisation, form.draft(), attachments=form.attachments.data or []
+            )
+        except DomainError as error:
+            show_errors(form, error)
+            status = error.status
+        else:
+            flash(
+                f"Case {case.number} is open. We have mailed you an acknowledgement; the "
+                "response due time is shown below.",
+                "success",
+            )
+            return redirect(url_for("cases.show", number=case.number))
+    return render_template("cases/new.html", **_form_context(form)), status
 
 
 @bp.route("/cases/suggestions")
@@ -93,12 +96,12 @@ def suggestions() -> Response | str:
     """Articles matching what the customer has typed so far (the deflection panel)."""
     if not entitlement.can_file_case(current_user):
         return render_template("pages/self_help.html", **self_help_context())
-    draft = _draft_from(request.args)
+    form = _case_form(request.args)
+    draft = form.draft()
     hits = suggestions_for(draft.subject, draft.description)
-    context = _form_context(
-        draft, {}, suggestions=hits, chosen_organisation=_organisation_id(request.args)
+    return render(
+        "cases/new.html", "cases/_suggestions.html", **_form_context(form, suggestions=hits)
     )
-    return render("cases/new.html", "cases/_suggestions.html", **context)
 
 
 @bp.route("/cases/deflected", methods=["POST"])
@@ -108,7 +111,7 @@ def deflected() -> Response:
     organisations = entitlement.filing_organisations(current_user)
     if not organisations:
         abort(403, "Only people who can open cases end a filing here.")
-    chosen = _organisation_id(request.form)
+    chosen = parse_id(request.form.get("organisation", ""))
     organisation = next((o for o in organisations if o.id == chosen), None) or (
         organisations[0] if organisations else None
     )

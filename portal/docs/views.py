@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
 from portal.docs import service
+from portal.docs.forms import DocPageForm, page_values
 from portal.domain_error import DomainError
+from portal.forms import show_errors
 from portal.markdown import render_markdown
 from portal.search import apply_now
 from portal.transactions import after_commit
@@ -48,34 +50,23 @@ def preview() -> Markup:
     return render_markdown(request.form.get("body", "")[: service.MAX_BODY])
 
 
-def _form_data() -> dict[str, object]:
-    form = request.form
-    return {
-        name: form.get(name, "")
-        for name in ("slug", "title", "product", "guide", "version", "summary", "order", "body")
-    } | {"published": form.get("published") == "on"}
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 def edit(slug: str | None = None) -> Response | tuple[str, int]:
     if not entitlement.can_publish_articles(current_user):
         abort(403)
     doc = (service.find_page(slug, include_drafts=True) or abort(404)) if slug else None
-    error = None
-    if request.method == "POST":
-        try:
-            saved = service.save_page(doc, _form_data(), current_user)
-        except DomainError as problem:
-            error = problem
-        else:
-            after_commit(apply_now)
-            flash(f"“{saved.title}” is saved.", "success")
-            return redirect(url_for("docs.page", slug=saved.slug))
-    return render_template(
-        "docs/edit.html",
-        doc=doc,
-        error=error,
-        products=current_app.config["VENDOR_PRODUCTS"],
-        form=request.form if request.method == "POST" else None,
-    ), 400 if error else 200
+    if request.method == "GET":
+        form = DocPageForm(data=page_values(doc))
+    else:
+        form = DocPageForm()
+        if form.validate():
+            try:
+                saved = service.save_page(doc, form.page_data(), current_user)
+            except DomainError as problem:
+                show_errors(form, problem)
+            else:
+                after_commit(apply_now)
+                flash(f"“{saved.title}” is saved.", "success")
+                return redirect(url_for("docs.page", slug=saved.slug))
+    return render_template("docs/edit.html", doc=doc, form=form), 400 if form.errors else 200

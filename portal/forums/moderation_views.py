@@ -9,7 +9,9 @@ from werkzeug.wrappers import Response
 from portal.accounts import entitlement
 from portal.domain_error import DomainError
 from portal.extensions import db
+from portal.forms import show_errors
 from portal.forums import moderation, service
+from portal.forums.forms import ReportForm
 from portal.models import Report
 
 bp = Blueprint("moderation", __name__)
@@ -84,18 +86,17 @@ def hide_post(post_id: int) -> Response:
 @login_required
 def report_post(post_id: int) -> Response | tuple[str, int] | str:
     post = service.find_post(post_id, current_user) or abort(404)
-    error = None
+    form, status = ReportForm(), 200
     if request.method == "POST":
         try:
-            moderation.report_post(post, current_user, request.form.get("reason"))
+            moderation.report_post(post, current_user, form.reason.data)
         except DomainError as problem:
-            error = problem
+            show_errors(form, problem)
+            status = problem.status
         else:
             flash("Thank you: the moderators will look at that post.", "success")
             return _back(post.topic_id)
-    return render_template("forums/report.html", post=post, error=error, form=request.form), (
-        error.status if error else 200
-    )
+    return render_template("forums/report.html", post=post, form=form), status
 
 
 @bp.route("/reports")

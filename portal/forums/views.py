@@ -21,7 +21,9 @@ from werkzeug.wrappers import Response
 from portal.accounts import entitlement
 from portal.domain_error import DomainError
 from portal.extensions import client_address, csrf, db, limiter
+from portal.forms import bound_form, show_errors
 from portal.forums import service, watching
+from portal.forums.forms import EditPostForm, ReplyForm, TopicForm
 from portal.forums.moderation_views import bp as moderation_bp
 from portal.forums.suggestion_terms import terms_paragraphs
 from portal.htmx import is_htmx_request, render
@@ -87,33 +89,33 @@ def category(slug: str) -> Response:
 @post_limit
 def new_topic(slug: str) -> Response | tuple[str, int] | str:
     found = service.find_category(slug) or abort(404)
-    error, preview = None, None
+    form, preview, status = TopicForm(), None, 200
     if request.method == "POST":
         if request.form.get("preview"):
-            preview = render_markdown(request.form.get("body", "")[: service.MAX_BODY_BYTES])
+            preview = render_markdown((form.body.data or "")[: service.MAX_BODY_BYTES])
         else:
             try:
                 topic = service.create_topic(
                     found,
                     current_user,
-                    request.form.get("title"),
-                    request.form.get("body"),
-                    accept_terms=request.form.get("accept_terms") == "yes",
+                    form.title.data,
+                    form.body.data,
+                    accept_terms=bool(form.accept_terms.data),
                 )
             except DomainError as problem:
-                error = problem
+                show_errors(form, problem)
+                status = problem.status
             else:
                 flash("Your topic is posted. You will get mail when someone replies.", "success")
                 return redirect(url_for("forums.topic", topic_id=topic.id))
     return render_template(
         "forums/new_topic.html",
         category=found,
-        error=error,
         preview=preview,
-        form=request.form,
+        form=form,
         needs_terms=service.needs_suggestion_terms(found, current_user),
         paragraphs=terms_paragraphs(),
-    ), (error.status if error else 200)
+    ), status
 
 
 def _topic_or_404(topic_id: int) -> Topic:
@@ -133,8 +135,7 @@ def topic_context(topic: Topic, page: int, **extra: Any) -> dict[str, Any]:
         "watching": watching.is_watching(topic, current_user),
         "opening_post_id": service.first_post(topic).id if posts.total else None,
         "categories": service.all_categories() if entitlement.can_moderate(current_user) else [],
-        "form": {},
-        "error": None,
+        "form": bound_form(ReplyForm, False),  # the reply form; a sent one is passed in
         "preview": None,
     } | extra
 
@@ -152,17 +153,19 @@ def topic(topic_id: int) -> str:
 @post_limit
 def reply(topic_id: int) -> Response | tuple[str, int] | str:
     found = _topic_or_404(topic_id)
-    body = request.form.get("body", "")
+    form = ReplyForm()
+    body = form.body.data or ""
     if request.form.get("preview"):
         preview = render_markdown(body[: service.MAX_BODY_BYTES])
         page = service.last_page(found)
-        context = topic_context(found, page, form=request.form, preview=preview)
+        context = topic_context(found, page, form=form, preview=preview)
         return render_template("forums/topic.html", **context)
     try:
         post = service.reply(found, current_user, body)
     except DomainError as problem:
+        show_errors(form, problem)
         found = _topic_or_404(topic_id)
-        context = topic_context(found, service.last_page(found), form=request.form, error=problem)
+        context = topic_context(found, service.last_page(found), form=form)
         if is_htmx_request():
             response = render(
                 "forums/topic.html", "forums/_reply_form.html", problem.status, **context
@@ -195,16 +198,18 @@ def edit_post(post_id: int) -> Response | tuple[str, int] | str:
     post = service.find_post(post_id, current_user) or abort(404)
     if not service.can_edit(post, current_user):
         abort(403, "Only the author of a post can edit it.")
-    error, preview = None, None
+    form = EditPostForm() if request.method == "POST" else EditPostForm(data={"body": post.body})
+    preview, status = None, 200
     if request.method == "POST":
         if request.form.get("preview"):
-            preview = render_markdown(request.form.get("body", "")[: service.MAX_BODY_BYTES])
+            preview = render_markdown((form.body.data or "")[: service.MAX_BODY_BYTES])
         else:
             try:
-                service.edit_post(post, current_user, request.form.get("body"))
+                service.edit_post(post, current_user, form.body.data)
             except DomainError as problem:
                 post = service.find_post(post_id, current_user) or abort(404)
-                error = problem
+                show_errors(form, problem)
+                status = problem.status
             else:
                 if post.topic.solved:
                     after_commit(apply_now)
@@ -215,10 +220,7 @@ def edit_post(post_id: int) -> Response | tuple[str, int] | str:
                         "forums.topic", topic_id=post.topic_id, page=page, _anchor=f"post-{post.id}"
                     )
                 )
-    form = request.form if request.method == "POST" else {"body": post.body}
-    return render_template(
-        "forums/edit_post.html", post=post, error=error, preview=preview, form=form
-    ), (error.status if error else 200)
+    return render_template("forums/edit_post.html", post=post, preview=preview, form=form), status
 
 
 @bp.route("/posts/<int:post_id>/history")

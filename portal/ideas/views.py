@@ -9,10 +9,12 @@ from werkzeug.wrappers import Response
 from portal.accounts import entitlement
 from portal.domain_error import DomainError
 from portal.extensions import client_address, limiter
+from portal.forms import show_errors
 from portal.forums.service import MAX_BODY_BYTES
 from portal.forums.suggestion_terms import terms_paragraphs
 from portal.htmx import is_htmx_request, render
 from portal.ideas import service, tiers
+from portal.ideas.forms import IdeaEditForm, IdeaForm, IdeaStatusForm
 from portal.markdown import render_markdown
 from portal.models import Idea, IdeaStatus
 from portal.numbers import parse_page
@@ -67,27 +69,27 @@ def terms() -> str:
 @login_required
 @idea_limit
 def new() -> Response | tuple[str, int]:
-    error = None
+    form, status = IdeaForm(), 200
     if request.method == "POST":
         try:
             idea = service.create_idea(
                 current_user,
-                request.form.get("title"),
-                request.form.get("body"),
-                accept=request.form.get("accept_terms") == "yes",
+                form.title.data,
+                form.body.data,
+                accept=bool(form.accept_terms.data),
             )
         except DomainError as problem:
-            error = problem
+            show_errors(form, problem)
+            status = problem.status
         else:
             flash("Thank you: your idea is on the board. Others can now vote for it.", "success")
             return redirect(url_for("ideas.show", idea_id=idea.id))
     return render_template(
         "ideas/new.html",
-        error=error,
-        form=request.form,
+        form=form,
         needs_terms=not service.has_accepted_terms(current_user),
         paragraphs=terms_paragraphs(),
-    ), (error.status if error else 200)
+    ), status
 
 
 def _idea_or_404(idea_id: int) -> Idea:
@@ -105,9 +107,7 @@ def show(idea_id: int) -> str:
         tier_votes=tiers.votes_by_tier(idea, current_user),
         can_set_status=entitlement.can_set_idea_status(current_user),
         can_edit=service.can_edit(idea, current_user),
-        statuses=list(IdeaStatus),
-        error=None,
-        form={},
+        status_form=IdeaStatusForm.for_idea(idea),
     )
 
 
@@ -116,26 +116,31 @@ def show(idea_id: int) -> str:
 @idea_limit
 def edit(idea_id: int) -> Response | tuple[str, int]:
     idea = _idea_or_404(idea_id)
+    if request.method == "POST":
+        form = IdeaEditForm()
+    else:
+        form = IdeaEditForm(data={"title": idea.title, "body": idea.body})
     error, preview = service.edit_refusal(idea, current_user), None
     if error is None and request.method == "POST":
-        form = request.form
-        if form.get("preview"):
-            preview = render_markdown(form.get("body", "")[:MAX_BODY_BYTES])
+        if request.form.get("preview"):
+            preview = render_markdown((form.body.data or "")[:MAX_BODY_BYTES])
         else:
             try:
-                service.edit_idea(idea, current_user, form.get("title"), form.get("body"))
+                service.edit_idea(idea, current_user, form.title.data, form.body.data)
             except DomainError as problem:
                 idea = _idea_or_404(idea_id)
                 error = problem
             else:
                 flash("Your changes to the idea are saved.", "success")
                 return redirect(url_for("ideas.show", idea_id=idea.id))
-    form = request.form if request.method == "POST" else {"title": idea.title, "body": idea.body}
+    if error is not None:
+        show_errors(form, error)
     return render_template(
         "ideas/edit.html",
         idea=idea,
-        error=error,
         form=form,
+        # Someone else's idea, or one that others have voted for: the wording stays.
+        locked=error is not None and error.status in (403, 409),
         preview=preview,
         own=idea.author_id == current_user.id,
     ), (error.status if error else 200)
@@ -185,15 +190,13 @@ def set_status(idea_id: int) -> Response | tuple[str, int]:
     if not entitlement.can_set_idea_status(current_user):
         abort(403, "Only product managers set the status of ideas.")
     idea = _idea_or_404(idea_id)
+    form = IdeaStatusForm()
     try:
         service.set_status(
-            idea,
-            current_user,
-            request.form.get("status"),
-            request.form.get("note", ""),
-            request.form.get("release", ""),
+            idea, current_user, form.status.data, form.note.data or "", form.release.data or ""
         )
     except DomainError as problem:
+        show_errors(form, problem)
         idea = _idea_or_404(idea_id)
         return render_template(
             "ideas/show.html",
@@ -203,9 +206,7 @@ def set_status(idea_id: int) -> Response | tuple[str, int]:
             tier_votes=tiers.votes_by_tier(idea, current_user),
             can_set_status=True,
             can_edit=service.can_edit(idea, current_user),
-            statuses=list(IdeaStatus),
-            error=problem,
-            form=request.form,
+            status_form=form,
         ), problem.status
     flash(f"The status is now “{idea.status_enum.label}”; voters will get an email.", "success")
     return redirect(url_for("ideas.show", idea_id=idea.id))

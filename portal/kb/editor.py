@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
 from portal.domain_error import DomainError
+from portal.forms import show_errors
 from portal.kb import service
 from portal.kb.blueprint import bp
 from portal.kb.diff import revision_diff
+from portal.kb.forms import ArticleEditForm, article_values
 from portal.markdown import render_markdown
 from portal.search import apply_now
 from portal.transactions import after_commit
-
-FORM_FIELDS = ("title", "slug", "product", "versions", "tags", "summary", "body")
 
 
 def _require_editor() -> None:
@@ -41,34 +41,32 @@ def preview() -> Markup:
 def edit(slug: str | None = None) -> Response | tuple[str, int]:
     _require_editor()
     article = (service.find_article(slug, include_drafts=True) or abort(404)) if slug else None
-    error = None
-    if request.method == "POST":
-        data = {name: request.form.get(name, "") for name in FORM_FIELDS}
-        data["status"] = "published" if request.form.get("action") == "publish" else "draft"
-        try:
-            saved, changed = service.save_article(
-                article, data, current_user, note=request.form.get("note", "")
-            )
-        except DomainError as problem:
-            error = problem
-        else:
-            if changed:
-                after_commit(apply_now)
-            state = "published" if saved.is_published else "saved as a draft"
-            flash(f"“{saved.title}” is {state}." if changed else "Nothing had changed.", "success")
-            return redirect(url_for("kb.article", slug=saved.slug))
+    if request.method == "GET":
+        form = ArticleEditForm(data=article_values(article))
+    else:
+        form = ArticleEditForm()
+        if form.validate():
+            data = form.article_data()
+            data["status"] = "published" if request.form.get("action") == "publish" else "draft"
+            try:
+                saved, changed = service.save_article(
+                    article, data, current_user, note=form.note.data or ""
+                )
+            except DomainError as problem:
+                show_errors(form, problem)
+            else:
+                if changed:
+                    after_commit(apply_now)
+                state = "published" if saved.is_published else "saved as a draft"
+                message = f"“{saved.title}” is {state}." if changed else "Nothing had changed."
+                flash(message, "success")
+                return redirect(url_for("kb.article", slug=saved.slug))
     return render_template(
         "kb/edit.html",
         article=article,
-        error=error,
-        form=request.form if request.method == "POST" else None,
-        products=current_app.config["VENDOR_PRODUCTS"],
-        preview=render_markdown(
-            request.form.get("body", "")
-            if request.method == "POST"
-            else (article.body if article else "")
-        ),
-    ), 400 if error else 200
+        form=form,
+        preview=render_markdown(form.body.data or ""),
+    ), 400 if form.errors else 200
 
 
 bp.add_url_rule("/new", endpoint="new", view_func=edit, methods=["GET", "POST"])

@@ -9,9 +9,11 @@ from werkzeug.wrappers import Response
 from portal.accounts import entitlement
 from portal.domain_error import DomainError
 from portal.extensions import db
+from portal.forms import show_errors
 from portal.markdown import render_markdown
-from portal.models import Release, ReleaseKind
+from portal.models import Release
 from portal.releases import service
+from portal.releases.forms import ReleaseForm, release_values
 
 bp = Blueprint("releases", __name__, url_prefix="/releases")
 
@@ -41,39 +43,26 @@ def show(product: str, version: str) -> str:
     )
 
 
-def _form_data() -> dict[str, object]:
-    form = request.form
-    return {
-        "product": form.get("product", ""),
-        "version": form.get("version", ""),
-        "kind": form.get("kind", ""),
-        "notes": form.get("notes", ""),
-        "fixes": form.get("fixes", ""),
-        "production": form.get("production") == "on",
-        "released_on": form.get("released_on", ""),
-    }
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @bp.route("/<int:release_id>/edit", methods=["GET", "POST"])
 def edit(release_id: int | None = None) -> Response | tuple[str, int]:
     if not entitlement.can_manage_releases(current_user):
         abort(403)
     release = (db.session.get(Release, release_id) or abort(404)) if release_id else None
-    error = None
-    if request.method == "POST":
-        try:
-            saved = service.save_release(release, _form_data(), current_user)
-        except DomainError as problem:
-            error = problem
-        else:
-            flash(f"{saved.product} {saved.version} is saved.", "success")
-            return redirect(url_for("releases.show", product=saved.product, version=saved.version))
+    if request.method == "GET":
+        form = ReleaseForm(data=release_values(release))
+    else:
+        form = ReleaseForm()
+        if form.validate():
+            try:
+                saved = service.save_release(release, form.release_data(), current_user)
+            except DomainError as problem:
+                show_errors(form, problem)
+            else:
+                flash(f"{saved.product} {saved.version} is saved.", "success")
+                return redirect(
+                    url_for("releases.show", product=saved.product, version=saved.version)
+                )
     return render_template(
-        "releases/edit.html",
-        release=release,
-        error=error,
-        kinds=list(ReleaseKind),
-        products=current_app.config["VENDOR_PRODUCTS"],
-        form=request.form if request.method == "POST" else None,
-    ), 400 if error else 200
+        "releases/edit.html", release=release, form=form
+    ), 400 if form.errors else 200

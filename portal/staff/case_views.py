@@ -14,9 +14,12 @@ from werkzeug.wrappers import Response
 from portal.accounts import entitlement
 from portal.cases import conversation, queries, triage
 from portal.cases.case_views import case_context
+from portal.cases.forms import STAFF_FORMS
 from portal.domain_error import DomainError
 from portal.extensions import db
+from portal.forms import show_errors
 from portal.kb import case_drafts
+from portal.kb.forms import ArticleForm
 from portal.models import Case, User
 from portal.numbers import parse_id
 from portal.staff.blueprint import bp
@@ -47,35 +50,38 @@ def _staff_case(number: str) -> Case:
 
 
 def _run(case: Case, action: str, form: Any) -> None:
+    """Carry out one staff action with what its form carries; the operation checks it."""
     me: User = current_user._get_current_object()
     if action == "reply":
-        conversation.post_message(case, me, form.get("body", ""))
+        conversation.post_message(case, me, form.body.data or "")
     elif action == "note":
-        conversation.add_internal_note(case, me, form.get("body", ""))
+        conversation.add_internal_note(case, me, form.body.data or "")
     elif action == "take":
         triage.assign(case, me, me)
     elif action == "assign":
-        owner_id = parse_id(form.get("owner"))
+        owner_id = parse_id(form.owner.data)
         owner = db.session.get(User, owner_id) if owner_id else None
         if owner is None:
             raise DomainError({"owner": "Choose who should own the case."})
-        triage.assign(case, owner, me, form.get("reason", ""))
+        triage.assign(case, owner, me, form.reason.data or "")
     elif action == "severity":
-        triage.change_severity(case, form.get("severity", ""), me, form.get("reason", ""))
+        triage.change_severity(case, form.severity.data or "", me, form.reason.data or "")
     elif action == "status":
-        triage.set_status(case, form.get("status", ""), me, form.get("reason", ""))
+        triage.set_status(case, form.status.data or "", me, form.reason.data or "")
     elif action == "bug":
-        triage.set_bug(case, form.get("bug_id", ""), me)
+        triage.set_bug(case, form.bug_id.data or "", me)
     elif action == "third_party":
         triage.set_third_party(
-            case, form.get("third_party") == "on", form.get("third_party_vendor", ""), me
+            case, bool(form.third_party.data), form.third_party_vendor.data or "", me
         )
     elif action == "action_plan":
-        triage.write_action_plan(case, form.get("body", ""), form.get("due_at", ""), me)
+        # The browser form sends a date and a time in the manager's own zone.
+        due_at = local_due(form.due_date.data, form.due_time.data) if form.due_date.data else ""
+        triage.write_action_plan(case, form.body.data or "", due_at, me)
     elif action == "escalate":
-        triage.escalate_for_customer(case, me, form.get("reason", ""))
+        triage.escalate_for_customer(case, me, form.reason.data or "")
     elif action == "deescalate":
-        triage.end_escalation(case, me, form.get("reason", ""))
+        triage.end_escalation(case, me, form.reason.data or "")
     else:
         abort(404)
 
@@ -86,23 +92,23 @@ def case_action(number: str, action: str) -> Response | tuple[str, int]:
     case = _staff_case(number)
     if action not in DONE:
         abort(404)
-    form = request.form
-    if action == "action_plan" and form.get("due_date"):
-        # The browser form sends a date and a time in the manager's own zone.
-        form = form.copy()
-        form["due_at"] = local_due(form.get("due_date", ""), form.get("due_time", "17:00"))
-    try:
-        _run(case, action, form)
-    except DomainError as error:
-        context = case_context(
-            case, staff_error=error.message, staff_action=action, staff_form=request.form
-        )
-        return render_template("cases/show.html", **context), error.status
-    flash(DONE[action], "success")
-    return redirect(url_for("cases.show", number=case.number, _anchor="staff-tools"))
+    form = STAFF_FORMS[action]()
+    status = 422
+    if form.validate():
+        try:
+            _run(case, action, form)
+        except DomainError as error:
+            # The plan's date and time are one `due_at` to the operation.
+            show_errors(form, error, aliases={"due_at": "due_date"})
+            status = error.status
+        else:
+            flash(DONE[action], "success")
+            return redirect(url_for("cases.show", number=case.number, _anchor="staff-tools"))
+    context = case_context(case, staff_form=form, staff_action=action)
+    return render_template("cases/show.html", **context), status
 
 
-def local_due(day: str, moment: str) -> str:
+def local_due(day: str, moment: str | None) -> str:
     """An ISO timestamp for a date and time typed in the viewer's time zone."""
     try:
         naive = datetime.fromisoformat(f"{day}T{moment or '17:00'}")
@@ -116,27 +122,25 @@ def local_due(day: str, moment: str) -> str:
 def kb_draft(number: str) -> Response | tuple[str, int]:
     """Draft a KB article from a resolved case, prefilled from its problem and resolution."""
     case = _staff_case(number)
-    error = ""
-    fields = case_drafts.prefilled_draft(case)
     if request.method == "POST":
-        fields = {
-            name: request.form.get(name, "")
-            for name in ("title", "slug", "summary", "product", "versions", "tags", "body")
-        }
+        form = ArticleForm()
+    else:
+        form = ArticleForm(data=case_drafts.prefilled_draft(case))
+    status = 422
+    if form.validate_on_submit():
         try:
-            article = case_drafts.draft_article(case, fields, current_user._get_current_object())
+            article = case_drafts.draft_article(
+                case, form.article_data(), current_user._get_current_object()
+            )
         except DomainError as problem:
-            error = problem.message
+            show_errors(form, problem)
             status = problem.status
         else:
             flash("The draft is saved. A KB engineer will review and publish it.", "success")
             return redirect(url_for("kb.article", slug=article.slug))
-    else:
-        status = 200
     return render_template(
         "staff/kb_draft.html",
         case=case,
-        fields=fields,
-        error=error,
+        form=form,
         existing=case_drafts.articles_for_case(case),
-    ), (status if error else 200)
+    ), (status if form.errors else 200)

@@ -6,6 +6,7 @@ import re
 
 from sqlalchemy import select
 
+from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import StaffProfile, User
 
@@ -21,18 +22,18 @@ def parse_skills(text: str) -> list[str]:
         if not item:
             continue
         if len(item) > 40:
-            raise ValueError(f"Keep each skill under 40 characters ({item[:40]}…).")
+            raise DomainError(f"Keep each skill under 40 characters ({item[:40]}…).", "skills")
         if item.lower() not in (s.lower() for s in skills):
             skills.append(item)
     if len(skills) > 20:
-        raise ValueError("List at most 20 skills.")
+        raise DomainError("List at most 20 skills.", "skills")
     return skills
 
 
 def update_profile(user: User, team: str, skills: str) -> StaffProfile:
     team = team.strip()
     if len(team) > 80:
-        raise ValueError("Keep the team name under 80 characters.")
+        raise DomainError("Keep the team name under 80 characters.", "team")
     record = profile_for(user) or StaffProfile(user_id=user.id)
     record.team = team
     record.skills = parse_skills(skills)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from portal.accounts import entitlement
 from portal.accounts.service import support_staff
 from portal.cases import phone
-from portal.cases.filing import CaseDraft
 from portal.charts import bar_chart, line_chart
 from portal.domain_error import DomainError
+from portal.forms import show_errors
 from portal.htmx import render
 from portal.models import CaseStatus
 from portal.numbers import parse_id
@@ -19,6 +20,7 @@ from portal.policy import Severity, Tier
 from portal.staff import dashboard as dashboard_service
 from portal.staff import profiles, queue
 from portal.staff.blueprint import bp
+from portal.staff.forms import PhoneCaseForm, StaffProfileForm
 
 
 @bp.route("/", endpoint="queue")
@@ -70,23 +72,20 @@ def dashboard() -> str:
 @bp.route("/profile", methods=["GET", "POST"])
 def profile() -> Response | tuple[str, int]:
     record = profiles.profile_for(current_user)
-    error = None
     if request.method == "POST":
+        form = StaffProfileForm()
+    else:
+        shown = {"team": record.team, "skills": ", ".join(record.skills)} if record else {}
+        form = StaffProfileForm(data=shown)
+    if form.validate_on_submit():
         try:
-            profiles.update_profile(
-                current_user, request.form.get("team", ""), request.form.get("skills", "")
-            )
-        except ValueError as problem:
-            error = str(problem)
+            profiles.update_profile(current_user, form.team.data or "", form.skills.data or "")
+        except DomainError as problem:
+            show_errors(form, problem)
         else:
             flash("Your staff profile is saved.", "success")
             return redirect(url_for("staff.profile"))
-    return render_template(
-        "staff/profile.html",
-        profile=record,
-        error=error,
-        form=request.form if request.method == "POST" else None,
-    ), (400 if error else 200)
+    return render_template("staff/profile.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/phone-case", methods=["GET", "POST"])
@@ -94,27 +93,21 @@ def phone_case() -> Response | tuple[str, int]:
     """Log a case taken on the Gold support line."""
     if not entitlement.can_work_cases(current_user):
         abort(403)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        form = request.form
-        draft = CaseDraft(
-            **{
-                name: form.get(name, "")
-                for name in (
-                    "subject",
-                    "description",
-                    "severity",
-                    "product",
-                    "version",
-                    "recent_changes",
-                )
-            }
+    contacts = phone.gold_contacts()
+    form = PhoneCaseForm()
+    form.contact.choices = [SelectChoice("", "Choose the Gold contact on the line")] + [
+        SelectChoice(
+            str(role.id), f"{role.user.name} ({role.user.email}), {role.organisation.name}"
         )
-        contact = form.get("contact", "")
+        for role in contacts
+    ]
+    if form.validate_on_submit():
         try:
-            case = phone.file_phone_case(parse_id(contact) or 0, draft, current_user)
+            case = phone.file_phone_case(
+                parse_id(form.contact.data) or 0, form.draft(), current_user
+            )
         except DomainError as error:
-            errors = error.errors
+            show_errors(form, error)
         else:
             flash(
                 f"Case {case.number} is logged for {case.contact.name}; they have been "
@@ -122,11 +115,4 @@ def phone_case() -> Response | tuple[str, int]:
                 "success",
             )
             return redirect(url_for("cases.show", number=case.number))
-    return render_template(
-        "staff/phone_case.html",
-        contacts=phone.gold_contacts(),
-        errors=errors,
-        form=request.form,
-        severities=list(Severity),
-        products=current_app.config["VENDOR_PRODUCTS"],
-    ), 400 if errors else 200
+    return render_template("staff/phone_case.html", form=form), 400 if form.errors else 200

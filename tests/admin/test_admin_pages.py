@@ -77,6 +77,7 @@ def test_bad_agreement_dates_are_refused_and_the_name_kept(client, admin):
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "end after it starts" in html and 'value="Initech"' in html
+    assert 'aria-describedby="ends_on-error"' in html  # the message sits beside the end date
     assert db.session.query(Organisation).count() == 0
 
 
@@ -156,6 +157,8 @@ def test_sla_table_with_bad_values_saves_nothing_and_keeps_input(client, admin):
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "must be after" in html and "not-a-date" in html and "whole number" in html
+    for name in ("gold-closes", "base-holidays", "base-P2-amount"):  # each beside its input
+        assert f'aria-describedby="{name}-error" aria-invalid="true" id="{name}"' in html
     assert db.session.query(PolicyRecord).count() == 0
 
 

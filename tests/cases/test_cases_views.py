@@ -76,6 +76,8 @@ def test_filing_errors_keep_what_was_typed(client, auth, gold_contact):
     html = response.get_data(as_text=True)
     assert "P1 to P5" in html and "short subject" in html
     assert FORM["description"] in html and FORM["recent_changes"] in html
+    assert 'aria-describedby="subject-error" aria-invalid="true"' in html  # beside its field
+    assert 'id="severity-error"' in html and 'selected value="XenServer"' in html
     assert db.session.scalar(select(Case)) is None
 
 

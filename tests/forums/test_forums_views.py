@@ -223,7 +223,9 @@ def test_new_topic_form_keeps_what_was_typed_on_error(client, auth, storage, ask
     auth.login("asker@example.com", PASSWORD)
     response = client.post("/forums/storage/new", data={"title": "", "body": "My text"})
     assert response.status_code == 422
-    assert "My text" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "My text" in html
+    assert 'aria-describedby="title-error" aria-invalid="true" id="title"' in html
     ok = client.post("/forums/storage/new", data={"title": "Title", "body": "My text"})
     assert ok.status_code == 302
 
@@ -241,6 +243,7 @@ def test_a_first_suggestion_in_the_feature_requests_forum_needs_the_terms(
     refused = client.post("/forums/feature-requests/new", data=data)
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "Accept the terms" in html and "Nightly, please." in html
+    assert 'id="accept_terms-error"' in html and 'value="yes"' in html  # scripts send "yes"
     assert db.session.query(Topic).count() == 0
     posted = client.post("/forums/feature-requests/new", data=data | {"accept_terms": "yes"})
     assert posted.status_code == 302

@@ -85,6 +85,7 @@ def test_product_manager_sets_the_status_with_a_public_note(
     assert bad.status_code == 422 and "Give the release as a short version" in bad.get_data(
         as_text=True
     )
+    assert 'id="idea-release-error"' in bad.get_data(as_text=True)  # beside the release
     response = client.post(
         f"/ideas/{idea.id}/status", data={"status": "under_review", "note": "Looking into it"}
     )

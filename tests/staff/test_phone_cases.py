@@ -51,7 +51,9 @@ def test_missing_subject_keeps_what_was_typed(client, auth):
     auth.login("tse@example.com")
     response = client.post("/staff/phone-case", data=_form(contact.contact_roles[0].id, subject=""))
     assert response.status_code == 400
-    assert "No host answers XenCenter." in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "No host answers XenCenter." in html
+    assert 'aria-describedby="subject-error" aria-invalid="true" id="subject"' in html
 
 
 def test_customers_cannot_log_phone_cases(client, auth):

@@ -165,3 +165,53 @@ def test_a_tse_escalates_for_a_customer_who_asked_by_phone(
     assert "Escalate for the customer" not in client.get(
         f"/cases/{gold_p3_console_case_new.number}"
     ).get_data(as_text=True)
+
+
+def test_a_refused_action_shows_its_message_beside_the_field_and_keeps_what_was_typed(
+    client, gold_p3_console_case_new, logged_in_tse
+):
+    case = gold_p3_console_case_new
+    client.post(f"/staff/cases/{case.number}/take")
+    response = client.post(f"/staff/cases/{case.number}/bug", data={"bug_id": "not a bug!"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'aria-describedby="staff-bug-error" aria-invalid="true" id="staff-bug"' in html
+    assert '<small id="staff-bug-error" class="field-error" role="alert">Use the bug' in html
+    assert html.count("not a bug!") == 1  # kept in its own field, and in no other form
+    db.session.refresh(case)
+    assert case.bug_id is None
+
+
+def test_an_action_plan_due_in_the_past_is_refused_beside_its_date(
+    client, auth, gold_p3_console_case_new
+):
+    case = gold_p3_console_case_new
+    escalate(case, case.contact, reason="Still down")
+    db.session.commit()
+    make_user("manager@example.com", Role.MANAGER)
+    auth.login("manager@example.com")
+    response = client.post(
+        f"/staff/cases/{case.number}/action_plan",
+        data={"body": "Reproduce, then patch.", "due_date": "2020-01-01", "due_time": "15:00"},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="staff-plan-date-error"' in html and "must be in the future" in html
+    assert "Reproduce, then patch." in html and 'value="15:00"' in html
+
+
+def test_the_staff_tools_forms_share_a_page_without_sharing_an_id(
+    client, auth, gold_p3_console_case_new
+):
+    import re
+    from collections import Counter
+
+    case = gold_p3_console_case_new
+    escalate(case, case.contact, reason="Still down")
+    db.session.commit()
+    make_user("manager@example.com", Role.MANAGER)
+    auth.login("manager@example.com")
+    html = client.get(f"/cases/{case.number}").get_data(as_text=True)
+    assert "Publish action plan" in html and "Change severity" in html
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [name for name, count in ids.items() if count > 1] == []
