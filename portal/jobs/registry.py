@@ -17,6 +17,7 @@ from typing import Any
 # work appends its module here, e.g. "portal.cases.closure" for the auto-close of cases.
 HANDLER_MODULES: list[str] = [
     "portal.mail.delivery",
+    "portal.mail.notices",
     "portal.search.jobs",
     "portal.surveys.service",
     "portal.cases.closure",

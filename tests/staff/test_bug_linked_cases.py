@@ -50,7 +50,7 @@ def test_production_release_moves_waiting_case_on_and_tells_the_customer(app):
     assert case.status == "waiting_on_customer"
     assert case.last_support_notice_at is not None
     mail = db.session.query(OutgoingMail).filter_by(recipient="gold@example.com").one()
-    assert "XenServer 4.1.5" in mail.subject
+    assert "XenServer 4.1.5" in mail.text_body
     assert db.session.query(CaseEvent).filter_by(case_id=case.id, kind="bug").count() == 1
 
 

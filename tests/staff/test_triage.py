@@ -41,7 +41,7 @@ def mails_to(address):
 def test_tse_takes_an_unowned_case_and_the_customer_is_told(case, tse):
     assert triage.assign(case, tse, tse)
     assert case.owner == tse and case.status == "assigned"
-    assert "Tomas Tse now owns your case" in mails_to("gold@example.com")[-1].subject
+    assert "Tomas Tse now owns your case" in mails_to("gold@example.com")[-1].text_body
 
 
 def test_tse_cannot_take_a_case_someone_owns(case, tse):
@@ -105,7 +105,7 @@ def test_patch_with_one_bad_field_changes_nothing(case, manager):
 def test_third_party_flag_points_the_customer_to_the_vendor(case, tse):
     triage.set_third_party(case, True, "Acme RAID", tse)
     assert case.third_party and case.third_party_vendor == "Acme RAID"
-    assert "Acme RAID" in mails_to("gold@example.com")[-1].subject
+    assert "Acme RAID" in mails_to("gold@example.com")[-1].text_body
 
 
 def test_only_managers_write_action_plans_on_escalated_cases(case, tse, manager):
