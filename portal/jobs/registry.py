@@ -24,6 +24,7 @@ HANDLER_MODULES: list[str] = [
     "portal.staff.alerts",
     "portal.forums.watching",
     "portal.ideas.notify",
+    "portal.mailgate.imap",
 ]
 
 Handler = Callable[[dict[str, Any], datetime], None]
