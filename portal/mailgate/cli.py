@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import imaplib
 import logging
 import sys
 from typing import BinaryIO
@@ -54,11 +55,16 @@ def receive_command() -> None:
 @mail_cli.command("fetch")
 def fetch_command() -> None:
     """Collect new messages from the IMAP mailbox (PORTAL_MAIL_IMAP_*) and file each."""
+    from imap_tools.errors import MailboxLoginError
+
     from portal.mailgate.imap import fetch_mailbox, imap_configured
 
     if not imap_configured():
         raise click.UsageError("Set PORTAL_MAIL_IMAP_HOST (and _USERNAME, _PASSWORD) first.")
-    report = fetch_mailbox()
+    try:
+        report = fetch_mailbox()
+    except (OSError, imaplib.IMAP4.error, MailboxLoginError) as error:
+        raise click.ClickException(f"Could not read the IMAP mailbox: {error}") from error
     for outcome in report.outcomes:
         click.echo(outcome.summary())
     click.echo(report.summary())
