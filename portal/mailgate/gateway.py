@@ -134,7 +134,7 @@ def _decide(row: IncomingMail, mail: ReceivedMail, now: datetime) -> Outcome:
                 f"{refusal.message}",
                 case,
             )
-        return _file(row, mail, case, sender, now)
+        return file_on_case(row, mail, case, sender, now)
     if sender is None:
         return _review(row, "unknown_sender", f"{mail.sender} is not a portal user.")
     return _not_a_reply(row, mail, sender, now)
@@ -180,9 +180,11 @@ def _may_act(case: Case, user: User) -> bool:
     return True
 
 
-def _file(
+def file_on_case(
     row: IncomingMail, mail: ReceivedMail, case: Case, sender: User, now: datetime
 ) -> Outcome:
+    """Post the mail's new text and files on ``case`` as ``sender`` wrote them, reopening a
+    closed case first; a refusal by the case operations leaves it recorded for review."""
     accepted, refused = _usable_files(case, mail.files)
     if not mail.text.strip() and not accepted:
         reason = "It has no new text and no attachment to add."
