@@ -76,6 +76,9 @@ def defaults(instance_path: str) -> dict[str, object]:
         "MAIL_IMAP_FOLDER": "INBOX",
         "MAIL_IMAP_USE_TLS": True,
         "MAIL_FETCH_SECONDS": 60,
+        # Whether mail tells people they can answer by replying: None means "when IMAP is
+        # set"; set true when an MTA pipes mail to `flask mail receive`.
+        "MAIL_REPLIES_ENABLED": None,
         # Answers by mail to a Support Administrator's mail that matches no case, per day.
         "MAIL_ANSWERS_PER_SENDER_PER_DAY": 3,
         # The vendor's identity is configuration, not code (SPEC §9).

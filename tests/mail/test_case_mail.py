@@ -160,3 +160,32 @@ def test_a_forged_host_header_never_reaches_a_mailed_link(app, client, case, tse
     for mail in mails:
         assert "evil.example" not in mail.text_body + (mail.html_body or "")
         assert f"https://help.example.org/cases/{case.number}" in mail.text_body
+
+
+def test_list_unsubscribe_stays_a_readable_link_however_long(app, customer):
+    from portal.mail.outbox import queue_mail
+
+    url = "https://help.example.org/ideas/unsubscribe/" + "A" * 120
+    queue_mail(
+        customer.email,
+        "password_reset",
+        subject="Idea update",
+        headers={
+            "List-Unsubscribe": f"<{url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+        user=customer,
+        reset_url="x",
+        expires_minutes=1,
+    )
+    db.session.commit()
+    deliver_queued()
+
+    from pathlib import Path
+
+    [path] = Path(app.config["MAIL_DIR"]).glob("*.eml")
+    raw = path.read_bytes()
+    assert f"List-Unsubscribe: <{url}>\r\n".encode() in raw or (
+        f"List-Unsubscribe: <{url}>\n".encode() in raw
+    )
+    assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw
