@@ -20,7 +20,7 @@ from portal.cases.filing import MAX_TEXT
 from portal.cases.permissions import require_may_act
 from portal.domain_error import DomainError
 from portal.extensions import db
-from portal.mailgate.gateway import DISCARDED, FILED, REVIEW, file_on_case
+from portal.mailgate.gateway import DISCARDED, FILED, REVIEW, SUBJECT_NUMBER, file_on_case
 from portal.mailgate.parsing import ReceivedMail, parse
 from portal.models import IncomingMail, User
 from portal.models.types import utcnow
@@ -89,6 +89,12 @@ def readable(row: IncomingMail) -> ReceivedMail | None:
         return parse(row.raw)
     except Exception:
         return None
+
+
+def suggested_case(row: IncomingMail) -> str:
+    """A case number the subject names, to prefill the attach field ('' when none)."""
+    found = SUBJECT_NUMBER.search(row.subject or "")
+    return found.group(1).zfill(8) if found else ""
 
 
 def attach_to_case(

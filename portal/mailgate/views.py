@@ -29,6 +29,7 @@ def _context(view: str, page: int) -> dict[str, object]:
         "labels": review.STATUS_LABELS,
         "to_review": review.to_review_count(),
         "readable": review.readable,
+        "suggested_case": review.suggested_case,
     }
 
 
@@ -68,17 +69,20 @@ def act(mail_id: int, action: str) -> Response:
     except DomainError as refusal:
         error, done = refusal, ""
     if is_htmx_request():
-        return render(
+        response = render(
             "mailgate/_item.html",
             "mailgate/_item.html",
             error.status if error else 200,
             item=row,
             labels=review.STATUS_LABELS,
             readable=review.readable,
+            suggested_case=review.suggested_case,
             item_error=error.message if error else "",
             item_done=done,
             typed_case=request.form.get("case", ""),
         )
+        response.headers["HX-Reswap-Errors"] = "true"  # app.js shows a refused form's message
+        return response
     if error is not None:
         context = _context("review", 1) | {
             "errors": {row.id: error.message},
