@@ -67,11 +67,27 @@ def deliver(raw: bytes, *, size: int | None = None, now: datetime | None = None)
         transactions.commit()
     except IntegrityError:
         transactions.rollback()
+        if not _stored_already(raw):
+            raise
         return Outcome(DUPLICATE, "duplicate", "This message was already received.")
     except Exception:
         transactions.rollback()
         raise
     return outcome
+
+
+def _stored_already(raw: bytes) -> bool:
+    """After a refused commit: did another delivery of this message get stored first?"""
+    try:
+        message_id = parse(raw[:HEADER_BYTES]).message_id
+    except Exception:
+        message_id = ""
+    return _key_stored(dedupe_key(raw, message_id))
+
+
+def _key_stored(key: str) -> bool:
+    found = db.session.scalar(select(IncomingMail.id).where(IncomingMail.dedupe_key == key))
+    return found is not None
 
 
 def receive(raw: bytes, *, size: int | None = None, now: datetime | None = None) -> Outcome:
@@ -84,7 +100,7 @@ def receive(raw: bytes, *, size: int | None = None, now: datetime | None = None)
     except Exception:  # the parser gave up on it entirely
         mail = None
     key = dedupe_key(raw, mail.message_id if mail else "")
-    if db.session.scalar(select(IncomingMail.id).where(IncomingMail.dedupe_key == key)):
+    if _key_stored(key):
         return Outcome(DUPLICATE, "duplicate", "This message was already received.")
     row = IncomingMail(
         dedupe_key=key,

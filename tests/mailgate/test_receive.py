@@ -243,3 +243,27 @@ def test_the_customers_own_reply_mails_nobody_and_queues_no_notice(app, case, cu
 
     assert db.session.query(OutgoingMail).count() == before
     assert db.session.query(CaseNotice).count() == 1  # only the engineer's reply
+
+
+def test_two_deliveries_racing_each_other_store_the_message_once(
+    app, case, customer, tse, monkeypatch
+):
+    from portal.mailgate import gateway
+
+    answered = _reply_to(case, tse)
+    raw = messages.gmail_reply(customer.email, answered.message_id, "Re: x", "Raced.")
+    assert pipe(app, raw).output.startswith("filed")
+    # The second delivery looked before the first had committed: its insert must lose.
+    real, calls = gateway._key_stored, []
+
+    def looked_too_early(key: str) -> bool:
+        calls.append(key)
+        return False if len(calls) == 1 else real(key)
+
+    monkeypatch.setattr(gateway, "_key_stored", looked_too_early)
+
+    outcome = gateway.deliver(raw)
+
+    assert outcome.status == "dup" and len(calls) == 2  # the insert lost, then it looked
+    assert [m.body for m in _messages(case)].count("Raced.") == 1
+    assert len(received()) == 1
