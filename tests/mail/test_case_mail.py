@@ -189,3 +189,32 @@ def test_list_unsubscribe_stays_a_readable_link_however_long(app, customer):
         f"List-Unsubscribe: <{url}>\n".encode() in raw
     )
     assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw
+
+
+def test_a_coalesced_case_mail_arrives_over_smtp_threaded_with_both_parts(
+    app, smtp_sink, case, tse, customer
+):
+    from portal.jobs.runner import run_pass
+
+    app.config.update(
+        MAIL_BACKEND="smtp",
+        MAIL_SERVER=smtp_sink.host,
+        MAIL_PORT=smtp_sink.port,
+        MAIL_COALESCE_SECONDS=120,
+    )
+    start = FILED + timedelta(minutes=1)
+    conversation.post_message(case, tse, REPLY, now=start)
+    triage.change_severity(case, "P3", tse, "Workaround", now=start + timedelta(seconds=30))
+    db.session.commit()
+    run_pass(now=start + timedelta(seconds=120))
+    deliver_queued()
+
+    ack, update = smtp_sink.messages
+    assert ack["Message-ID"] == thread_root(case)
+    assert update["In-Reply-To"] == update["References"] == thread_root(case)
+    assert update["Subject"] == ack["Subject"] == f"[Case {case.number}] {case.subject}"
+    text = update.get_body(("plain",)).get_content()
+    html = update.get_body(("html",)).get_content()
+    assert "There are 2 updates" in text and "xe vm-param-get uuid=<uuid>" in text
+    assert "uuid=&lt;uuid&gt;" in html and "<script" not in html
+    assert update["Auto-Submitted"] is None
