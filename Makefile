@@ -23,8 +23,10 @@ serve-setup: $(VENV)/.installed-run
 	$(FLASK) kb reindex
 
 ## run: set up, load the demo data and serve on http://127.0.0.1:$(PORT) with the job worker
+# Mailed links (built by the web server and by the worker) point at the port actually served.
+run: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: serve-setup
-	@echo "Serving on http://127.0.0.1:$(PORT) (mail is written to instance/mail/)"
+	@echo "Serving on http://127.0.0.1:$(PORT) (mail is written to instance/mail/, links to $$PORTAL_BASE_URL)"
 	@$(FLASK) jobs worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-debugger --with-threads

@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.ideas.views import bp as ideas_bp
     from portal.kb.blueprint import kb_blueprint
     from portal.licenses.views import bp as licenses_bp
+    from portal.mailgate.views import bp as mailgate_bp
     from portal.pages.views import bp as pages_bp
     from portal.partners.views import bp as partners_bp
     from portal.releases.views import bp as releases_bp
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(ideas_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(mailgate_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

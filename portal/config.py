@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from portal.policy import DEFAULT_AT_RISK_SHARE
 
@@ -23,6 +24,13 @@ def load_secret_key(instance_path: str) -> str:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def default_trusted_hosts(base_url: str) -> list[str]:
+    """The host names the app answers for unless TRUSTED_HOSTS says otherwise: BASE_URL's
+    host, and the loopback names a developer or a local health check uses."""
+    host = urlsplit(str(base_url)).hostname
+    return list(dict.fromkeys([name for name in (host, "localhost", "127.0.0.1") if name]))
 
 
 def defaults(instance_path: str) -> dict[str, object]:
@@ -61,6 +69,23 @@ def defaults(instance_path: str) -> dict[str, object]:
         # target's business time is left (read by portal.cases.standing.at_risk_share).
         "SLA_AT_RISK_SHARE": DEFAULT_AT_RISK_SHARE,
         "BASE_URL": "http://127.0.0.1:5000",
+        # Customer-visible actions on one case within this many seconds go out as one mail
+        # (0 sends each at once); staff alerts about one case are coalesced the same way.
+        "MAIL_COALESCE_SECONDS": 120,
+        # Received mail: the largest message taken in, and the IMAP mailbox `mail fetch` reads.
+        "MAIL_MAX_MESSAGE_BYTES": 30 * 1024 * 1024,
+        "MAIL_IMAP_HOST": None,
+        "MAIL_IMAP_PORT": 993,
+        "MAIL_IMAP_USERNAME": None,
+        "MAIL_IMAP_PASSWORD": None,
+        "MAIL_IMAP_FOLDER": "INBOX",
+        "MAIL_IMAP_USE_TLS": True,
+        "MAIL_FETCH_SECONDS": 60,
+        # Whether mail tells people they can answer by replying: None means "when IMAP is
+        # set"; set true when an MTA pipes mail to `flask mail receive`.
+        "MAIL_REPLIES_ENABLED": None,
+        # Answers by mail to a Support Administrator's mail that matches no case, per day.
+        "MAIL_ANSWERS_PER_SENDER_PER_DAY": 3,
         # The vendor's identity is configuration, not code (SPEC §9).
         "VENDOR_NAME": "Contoso Virtualisation",
         "VENDOR_PRODUCTS": ["XenServer", "XenCenter", "XenServer Tools"],

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, Response, abort, current_app, request
+from werkzeug.exceptions import SecurityError
+from werkzeug.sansio.utils import host_is_trusted
+
+from portal.config import default_trusted_hosts
 
 NUL = "\x00"
 
@@ -33,5 +37,25 @@ def reject_nul_characters() -> None:
         abort(400, "The request contains a NUL character, which text here cannot hold.")
 
 
+def refuse_untrusted_hosts() -> Response | None:
+    """A Host header outside TRUSTED_HOSTS (by default BASE_URL's host, localhost and
+    127.0.0.1) gets a plain 400: no page is rendered for it, since every link on a page would
+    be built from that host."""
+    trusted = current_app.config.get("TRUSTED_HOSTS")
+    if trusted is None:
+        trusted = default_trusted_hosts(current_app.config["BASE_URL"])
+    untrusted = isinstance(request.routing_exception, SecurityError) or (
+        bool(trusted) and not host_is_trusted(request.host, trusted)
+    )
+    if untrusted:
+        return Response(
+            "This server does not answer for that host name.\n",
+            status=400,
+            mimetype="text/plain",
+        )
+    return None
+
+
 def register(app: Flask) -> None:
+    app.before_request(refuse_untrusted_hosts)
     app.before_request(reject_nul_characters)

@@ -12,6 +12,7 @@ from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from portal.accounts import entitlement
+from portal.mail import render as mail_render
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ def isotime(value: datetime | None) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["isotime"] = isotime
+    mail_render.register(app.jinja_env.filters)  # in_zone, mail_markdown for mail templates
     app.jinja_env.globals["has_endpoint"] = has_endpoint
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["can"] = entitlement

@@ -60,6 +60,7 @@ def _config(database_url: str, folder: Path) -> dict[str, object]:
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "portal.test",
         "BASE_URL": "http://portal.test",
+        "MAIL_COALESCE_SECONDS": 0,  # each notice mails at once; tests/mail sets a window
     }
 
 

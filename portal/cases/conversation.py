@@ -12,7 +12,6 @@ from portal.cases.status import change_status
 from portal.cases.timeline import notify_customer, record_event
 from portal.domain_error import DomainError
 from portal.extensions import db
-from portal.markdown import plain_text
 from portal.models import Case, CaseMessage, CaseStatus, User
 from portal.models.types import utcnow
 from portal.policy import response_met
@@ -93,7 +92,7 @@ def _after_support_reply(case: Case, author: User, message: CaseMessage, now: da
         f"New reply from {author.name}",
         restarts_auto_close=True,
         actor=author,
-        details=plain_text(message.body, limit=2000),
+        markdown=message.body,
         now=now,
     )
 

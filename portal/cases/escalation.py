@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from portal.accounts import entitlement
 from portal.cases.permissions import require_may_act, require_open
-from portal.cases.timeline import case_url, notify_customer, record_event
+from portal.cases.timeline import notify_customer, record_event
 from portal.domain_error import DomainError
 from portal.extensions import db
-from portal.mail.outbox import queue_mail
+from portal.mail.notices import STAFF, add_notice
 from portal.models import Case, Role, User
 from portal.models.types import utcnow
 
@@ -65,15 +65,16 @@ def escalate(
     case.updated_at = now
     record_event(case, "escalated", actor, {"reason": reason} if reason else {}, now=now)
     for manager in support_managers():
-        queue_mail(
-            manager.email,
-            "cases_escalation_alert",
+        add_notice(
+            case,
+            manager,
+            f"Case {case.number} escalated",
+            audience=STAFF,
+            template="cases_escalation_alert",
             subject=f"[Escalated] Case {case.number} ({case.severity}, {case.organisation.name})",
-            case=case,
-            user=manager,
-            reason=reason,
-            actor=actor,
-            case_link=case_url(case),
+            details=reason,
+            context={"reason": reason, "actor_name": actor.name if actor else ""},
+            now=now,
         )
     if not by_support:
         case.last_customer_update_at = now  # the customer asked: the case is not idle

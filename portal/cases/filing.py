@@ -18,6 +18,7 @@ from portal.cases.timeline import case_url, record_event
 from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.mail.outbox import queue_mail
+from portal.mail.threads import case_subject, thread_root
 from portal.models import Case, CaseStatus, Channel, Deflection, Organisation, User
 from portal.models.types import utcnow
 from portal.offerings.service import current_policy
@@ -188,10 +189,13 @@ def file_case(
         {"severity": severity.value, "channel": case.channel},
         now=now,
     )
+    # The acknowledgement starts the case's mail thread: its Message-ID is the thread root.
     queue_mail(
         contact.email,
         "cases_acknowledgement",
-        subject=f"[Case {case.number}] We have your case: {case.subject}",
+        subject=case_subject(case),
+        thread=case,
+        message_id=thread_root(case),
         case=case,
         user=contact,
         case_link=case_url(case),

@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
-
 from portal.extensions import db
-from portal.mail.outbox import queue_mail
+from portal.mail.notices import add_notice, case_link
 from portal.models import Case, CaseEvent, User
 from portal.models.types import utcnow
 
@@ -56,11 +54,8 @@ def record_event(
 
 
 def case_url(case: Case) -> str:
-    """The case page's full address, also from a job or CLI command (built from BASE_URL)."""
-    if has_request_context():
-        return url_for("cases.show", number=case.number, _external=True)
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        return url_for("cases.show", number=case.number, _external=True)
+    """The case page's full address for mail: built from BASE_URL, never the request's host."""
+    return case_link(case)
 
 
 def notify_customer(
@@ -70,30 +65,32 @@ def notify_customer(
     restarts_auto_close: bool,
     actor: User | None = None,
     details: str = "",
-    template: str = "cases_activity",
+    markdown: str | None = None,
+    moments: dict[str, datetime] | None = None,
     now: datetime | None = None,
-    **context: Any,
 ) -> None:
-    """Mail the case's contact about something they can see on the case page.
+    """Tell the case's contact about something they can see on the case page.
 
-    Nothing is sent for what the contact did themselves: they saw it happen. Each operation
-    says whether its notice restarts the seven-day auto-close week (`restarts_auto_close`):
-    support telling the customer something does; the customer's own actions do not.
+    Nothing is sent for what the contact did themselves: they saw it happen. Notices within
+    MAIL_COALESCE_SECONDS go out as one mail (`portal.mail.notices`). ``markdown`` is a
+    person's words (a public reply), ``details`` plain text, ``moments`` labelled times the
+    mail shows in the contact's own time zone. Each operation says whether its notice
+    restarts the seven-day auto-close week (`restarts_auto_close`): support telling the
+    customer something does; the customer's own actions do not.
     """
     if restarts_auto_close:
         restart_auto_close_week(case, now)
     if actor is not None and actor.id == case.contact_id:
         return
-    queue_mail(
-        case.contact.email,
-        template,
-        subject=f"[Case {case.number}] {headline}",
-        case=case,
-        user=case.contact,
-        headline=headline,
+    context = {"moments": {k: v.isoformat() for k, v in moments.items()}} if moments else {}
+    add_notice(
+        case,
+        case.contact,
+        headline,
         details=details,
-        case_link=case_url(case),
-        **context,
+        markdown=markdown,
+        context=context,
+        now=now,
     )
 
 

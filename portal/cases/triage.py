@@ -270,7 +270,8 @@ def write_action_plan(
         "A support manager has written an action plan",
         restarts_auto_close=True,
         actor=actor,
-        details=f"{case.action_plan}\n\nPlanned completion: {due:%d %B %Y, %H:%M} UTC.",
+        details=case.action_plan or "",
+        moments={"Planned completion": due},
         now=now,
     )
 

@@ -9,9 +9,10 @@ from portal.cli.demo import demo_cli
 from portal.docs.cli import docs_cli
 from portal.jobs.cli import jobs_cli
 from portal.kb.cli import kb_cli
+from portal.mailgate.cli import mail_cli
 from portal.surveys.cli import surveys_cli
 
 
 def register_cli(app: Flask) -> None:
-    for group in (users_cli, orgs_cli, demo_cli, jobs_cli, docs_cli, surveys_cli, kb_cli):
+    for group in (users_cli, orgs_cli, demo_cli, jobs_cli, docs_cli, surveys_cli, kb_cli, mail_cli):
         app.cli.add_command(group)

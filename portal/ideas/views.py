@@ -8,12 +8,12 @@ from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
 from portal.domain_error import DomainError
-from portal.extensions import client_address, limiter
+from portal.extensions import client_address, csrf, limiter
 from portal.forms import show_errors
 from portal.forums.service import MAX_BODY_BYTES
 from portal.forums.suggestion_terms import terms_paragraphs
 from portal.htmx import is_htmx_request, render
-from portal.ideas import service, tiers
+from portal.ideas import notify, service, tiers
 from portal.ideas.forms import IdeaEditForm, IdeaForm, IdeaStatusForm
 from portal.markdown import render_markdown
 from portal.models import Idea, IdeaStatus
@@ -210,3 +210,17 @@ def set_status(idea_id: int) -> Response | tuple[str, int]:
         ), problem.status
     flash(f"The status is now “{idea.status_enum.label}”; voters will get an email.", "success")
     return redirect(url_for("ideas.show", idea_id=idea.id))
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the credential; mail clients post here (RFC 8058)
+def unsubscribe(token: str) -> str | tuple[str, int]:
+    """GET asks first (link scanners must not unsubscribe anyone); POST stops the mail."""
+    vote = notify.vote_for_token(token)
+    if vote is None:
+        return render_template("ideas/unsubscribed.html", idea=None, done=False), 404
+    idea = service.find_idea(vote.idea_id)
+    if request.method == "POST":
+        notify.stop_mail(vote)
+        return render_template("ideas/unsubscribed.html", idea=idea, done=True)
+    return render_template("ideas/unsubscribed.html", idea=idea, done=False, token=token)

@@ -17,12 +17,14 @@ from typing import Any
 # work appends its module here, e.g. "portal.cases.closure" for the auto-close of cases.
 HANDLER_MODULES: list[str] = [
     "portal.mail.delivery",
+    "portal.mail.notices",
     "portal.search.jobs",
     "portal.surveys.service",
     "portal.cases.closure",
     "portal.staff.alerts",
     "portal.forums.watching",
     "portal.ideas.notify",
+    "portal.mailgate.imap",
 ]
 
 Handler = Callable[[dict[str, Any], datetime], None]

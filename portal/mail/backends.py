@@ -8,6 +8,7 @@ import smtplib
 import ssl
 import tempfile
 from collections.abc import Mapping
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any, Protocol
 from portal.models import OutgoingMail
 
 UNSAFE_FILENAME_CHARACTERS = re.compile(r"[^A-Za-z0-9._@-]")
+HEADER_POLICY = policy.default.clone(max_line_length=998)
 
 
 class MailConfigError(RuntimeError):
@@ -28,7 +30,10 @@ class MailBackend(Protocol):
 
 def build_message(mail: OutgoingMail, sender: str) -> EmailMessage:
     """The RFC 5322 message for an outbox row: text, plus an HTML alternative when present."""
-    message = EmailMessage()
+    # Lines may run to RFC 5322's 998 characters: with the default 78, a long unbroken header
+    # value such as List-Unsubscribe's <https://…/token> would be folded into an RFC 2047
+    # encoded word that no mail client reads as a link.
+    message = EmailMessage(policy=HEADER_POLICY)
     message["From"] = sender
     message["To"] = mail.recipient
     message["Subject"] = mail.subject

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import uuid
-from email.utils import parseaddr
 from typing import Any
 
-from flask import current_app, has_request_context, render_template
+from flask import current_app, render_template
 from jinja2 import TemplateNotFound
 
 from portal.extensions import db
 from portal.jobs import enqueue
-from portal.models import OutgoingMail
+from portal.mail.links import public_url_for, sender_domain
+from portal.mail.threads import thread_root
+from portal.models import Case, OutgoingMail
 
 SEND_JOB = "mail.send"
 # Retries wait 30 s, 1 min, 2 min … then hourly: a mail server down for nearly three days
 # loses nothing. `flask jobs retry --kind mail.send` re-sends after a longer outage.
 SEND_ATTEMPTS = 72
+AUTO_GENERATED = "auto-generated"
+AUTO_REPLIED = "auto-replied"
+# Like Request Tracker's X-RT-Loop-Prevention: mail that comes back carrying it is our own.
+LOOP_HEADER = "X-Portal-Loop"
 
 
 def queue_mail(
@@ -25,29 +30,49 @@ def queue_mail(
     *,
     subject: str,
     headers: dict[str, str] | None = None,
+    thread: Case | None = None,
+    message_id: str | None = None,
+    auto_submitted: str | None = AUTO_GENERATED,
     **context: Any,
 ) -> OutgoingMail:
     """Render `templates/mail/<template>.txt` (and `.html` if present) and queue it for `to`.
 
     Writes the OutgoingMail row and its `mail.send` job; flushes, never commits, so the
     message is sent only if the change it reports is saved. `headers` are extra headers
-    such as List-Unsubscribe. Templates get `context`; outside a request, links built with
-    ``url_for(..., _external=True)`` point at the BASE_URL setting.
+    such as List-Unsubscribe. `thread` is the case the mail is about: the mail then refers
+    to the case's thread root (In-Reply-To, References) and a reply to it finds the case.
+    `auto_submitted` is the RFC 3834 value (None for a mail carrying a person's words).
+    Templates get `context`; every link ``url_for(..., _external=True)`` builds points at
+    BASE_URL, never at the request's host.
     """
     _check_header_value("recipient", to)
     _check_header_value("subject", subject)
     for name, value in (headers or {}).items():
         _check_header_value(f"header {name}", f"{name}{value}")
+    all_headers = dict(headers or {})
+    if auto_submitted:
+        all_headers["Auto-Submitted"] = auto_submitted
+    # Ask Exchange and others not to answer with out-of-office notes, and mark our own mail
+    # so that it is recognised if it ever comes back to the portal's mailbox.
+    all_headers.setdefault("X-Auto-Response-Suppress", "OOF, AutoReply")
+    all_headers[LOOP_HEADER] = sender_domain()
+    own_id = message_id or new_message_id()
+    if thread is not None:
+        root = thread_root(thread)
+        if own_id != root:
+            all_headers["In-Reply-To"] = root
+            all_headers["References"] = root
     text_body, html_body = render_bodies(template, **context)
     mail = OutgoingMail(
-        message_id=new_message_id(),
+        message_id=own_id,
         recipient=to.strip(),
         subject=subject,
         text_body=text_body,
         html_body=html_body,
-        headers=dict(headers or {}),
+        headers=all_headers,
         template=template,
         status="queued",
+        case_id=thread.id if thread is not None else None,
     )
     db.session.add(mail)
     db.session.flush()
@@ -58,15 +83,11 @@ def queue_mail(
 
 
 def render_bodies(template: str, **context: Any) -> tuple[str, str | None]:
-    """The text body and, when `mail/<template>.html` exists, the HTML body."""
-    if has_request_context():
-        return _render(template, context)
-    # A job or CLI command has no request, and url_for needs one to know the site's address.
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        return _render(template, context)
+    """The text body and, when `mail/<template>.html` exists, the HTML body.
 
-
-def _render(template: str, context: dict[str, Any]) -> tuple[str, str | None]:
+    `url_for` in mail templates builds from BASE_URL alone, in a request or not.
+    """
+    context.setdefault("url_for", public_url_for)
     text_body = render_template(f"mail/{template}.txt", **context)
     html_name = f"mail/{template}.html"
     try:
@@ -81,11 +102,6 @@ def _render(template: str, context: dict[str, Any]) -> tuple[str, str | None]:
 def new_message_id() -> str:
     """A globally unique Message-ID in the sender's domain, e.g. <hex@support.example.com>."""
     return f"<{uuid.uuid4().hex}@{sender_domain()}>"
-
-
-def sender_domain() -> str:
-    address = parseaddr(current_app.config["MAIL_SENDER"])[1]
-    return address.rpartition("@")[2] or "localhost"
 
 
 def _check_header_value(what: str, value: str) -> None:

@@ -25,6 +25,7 @@ from portal.models.ideas import Idea, IdeaStatus, IdeaVote, SuggestionTermsAccep
 from portal.models.jobs import Job, OutgoingMail
 from portal.models.kb import Article, ArticleRating, ArticleRevision, ArticleStatus
 from portal.models.licenses import LicenseKey, RenewalRequest
+from portal.models.mail import CaseNotice, IncomingMail
 from portal.models.partners import Partner
 from portal.models.releases import Release, ReleaseKind
 from portal.models.search import SearchChange
@@ -44,6 +45,7 @@ __all__ = [
     "CaseArticleLink",
     "CaseEvent",
     "CaseMessage",
+    "CaseNotice",
     "CaseNumberCounter",
     "CaseStatus",
     "Channel",
@@ -54,6 +56,7 @@ __all__ = [
     "Category",
     "DocPage",
     "Idea",
+    "IncomingMail",
     "IdeaStatus",
     "IdeaVote",
     "Post",

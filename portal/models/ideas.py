@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -65,6 +65,8 @@ class IdeaVote(db.Model):
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Status mail for this idea; the mail's one-click unsubscribe turns it off (RFC 8058).
+    mail_updates: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     user: Mapped[User] = relationship("User")
 

@@ -49,3 +49,5 @@ class OutgoingMail(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
+    # The case a case mail is about: a reply quoting its Message-ID finds the case again.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)

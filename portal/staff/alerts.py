@@ -23,10 +23,9 @@ from sqlalchemy.orm import joinedload
 
 from portal.cases.escalation import support_managers
 from portal.cases.standing import case_standing
-from portal.cases.timeline import case_url
 from portal.extensions import db
 from portal.jobs import periodic
-from portal.mail.outbox import queue_mail
+from portal.mail.notices import STAFF, add_notice
 from portal.models import Case, User
 from portal.offerings.service import current_policy
 from portal.policy import SlaStanding
@@ -81,15 +80,18 @@ def send_sla_alerts(now: datetime) -> int:
             managers = support_managers()
         people = recipients(case, level, managers)
         for person in people:
-            queue_mail(
-                person.email,
-                "cases_sla_alert",
+            add_notice(
+                case,
+                person,
+                "Response target missed" if level == BREACHED else "Response due soon",
+                audience=STAFF,
+                template="cases_sla_alert",
                 subject=_subject(case, level),
-                case=case,
-                user=person,
-                breached=level == BREACHED,
-                target=policy.target_for(case.tier, case.severity).describe(),
-                case_link=case_url(case),
+                context={
+                    "breached": level == BREACHED,
+                    "target": policy.target_for(case.tier, case.severity).describe(),
+                },
+                now=now,
             )
         sent += 1 if people else 0
     return sent

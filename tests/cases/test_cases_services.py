@@ -175,7 +175,7 @@ def test_auto_close_closes_after_seven_quiet_days_and_tells_the_customer(gold_p2
     db.session.commit()
     assert gold_p2_case_new.status == "closed" and gold_p2_case_new.closed_at == now
     assert "auto_closed" in [e.kind for e in gold_p2_case_new.events]
-    assert "closed" in mails_to("admin@gold.example.com")[-1].subject
+    assert "closed" in mails_to("admin@gold.example.com")[-1].text_body
 
 
 def test_auto_close_waits_a_full_seven_days(gold_p2_case_new, tse):
@@ -262,7 +262,7 @@ def test_auto_close_from_the_job_runner_links_to_the_case_by_base_url(app, gold_
     run_pass(now=now)
     db.session.expire_all()
     mails = mails_to("admin@gold.example.com")
-    [closed] = [m for m in mails if m.template == "cases_activity" and "closed" in m.subject]
+    [closed] = [m for m in mails if m.template == "cases_activity" and "closed" in m.text_body]
     assert f"https://help.example.com/cases/{gold_p2_case_new.number}" in closed.text_body
     assert gold_p2_case_new.status == "closed"
     # The surveys feature handles the hook in the same pass: its invitation follows.
@@ -294,19 +294,19 @@ def test_linking_a_bug_makes_the_case_wait_for_the_fix_and_never_auto_close(gold
     db.session.commit()
     assert gold_p2_case_new.status == "awaiting_bug_fix"
     assert closure.auto_close(now) == 0 and gold_p2_case_new.status == "awaiting_bug_fix"
-    assert "linked to bug XS-1234" in mails_to("admin@gold.example.com")[-1].subject
+    assert "linked to bug XS-1234" in mails_to("admin@gold.example.com")[-1].text_body
 
     triage.set_bug(gold_p2_case_new, "", tse, now=now)
     db.session.commit()
     assert gold_p2_case_new.status == "waiting_on_support" and gold_p2_case_new.bug_id is None
-    assert "no longer linked" in mails_to("admin@gold.example.com")[-1].subject
+    assert "no longer linked" in mails_to("admin@gold.example.com")[-1].text_body
 
 
 def test_clearing_the_third_party_flag_tells_the_customer(gold_p2_case_new, tse):
     triage.set_third_party(gold_p2_case_new, True, "Acme Storage", tse)
     triage.set_third_party(gold_p2_case_new, False, "Acme Storage", tse)
     db.session.commit()
-    subjects = [mail.subject for mail in mails_to("admin@gold.example.com")]
+    subjects = [mail.text_body for mail in mails_to("admin@gold.example.com")]
     assert "Acme Storage's product" in subjects[-2]
     assert "no longer thought to be in another vendor" in subjects[-1]
     assert gold_p2_case_new.third_party is False and gold_p2_case_new.third_party_vendor is None

@@ -74,11 +74,14 @@ def test_links_in_mail_rendered_outside_a_request_use_base_url(mail_templates):
     assert '<a href="https://help.example.org/support/">Home</a>' in (mail.html_body or "")
 
 
-def test_links_in_mail_queued_during_a_request_use_that_requests_address(mail_templates):
-    with mail_templates.test_request_context("/reset", base_url="http://portal.test"):
+def test_links_in_mail_queued_during_a_request_ignore_the_requests_host(mail_templates):
+    # A forged Host header must never reach a mailed link: BASE_URL alone decides.
+    mail_templates.config.update(SERVER_NAME=None, BASE_URL="https://help.example.org")
+    with mail_templates.test_request_context("/reset", base_url="http://evil.example:8080"):
         mail = queue_mail("sam@example.com", "test_links", subject="Links", name="Home")
 
-    assert mail.text_body == "Home: http://portal.test/"
+    assert mail.text_body == "Home: https://help.example.org/"
+    assert "evil.example" not in (mail.html_body or "")
 
 
 def test_a_missing_text_template_is_an_error(app):

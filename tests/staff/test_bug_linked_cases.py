@@ -62,7 +62,7 @@ def test_production_release_moves_waiting_case_on_and_tells_the_customer(
     assert case.status == "waiting_on_customer"
     assert case.last_support_notice_at > linked_notice
     [mail] = _mails_to_the_customer()[mails_before:]
-    assert "XenServer 4.1.5" in mail.subject
+    assert "XenServer 4.1.5" in mail.text_body
     assert _bug_events(case) == events_before + 1
 
 

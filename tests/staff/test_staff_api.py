@@ -132,7 +132,7 @@ def test_support_closes_a_case_only_saying_how_the_customer_agreed(client, gold_
     kinds = [job.kind for job in db.session.scalars(select(Job))]
     assert "surveys.invite" in kinds
     mail = db.session.scalars(select(OutgoingMail).order_by(OutgoingMail.id.desc())).first()
-    assert "closed" in mail.subject and mail.recipient == "admin@gold.example.com"
+    assert "closed" in mail.text_body and mail.recipient == "admin@gold.example.com"
     assert reason in mail.text_body
 
 

@@ -30,7 +30,7 @@ def mails_to(address):
 def test_tse_takes_an_unowned_case_and_the_customer_is_told(gold_p3_case_new, tse):
     assert triage.assign(gold_p3_case_new, tse, tse)
     assert gold_p3_case_new.owner == tse and gold_p3_case_new.status == "assigned"
-    assert "Tomas Tse now owns your case" in mails_to("admin@gold.example.com")[-1].subject
+    assert "Tomas Tse now owns your case" in mails_to("admin@gold.example.com")[-1].text_body
 
 
 def test_tse_cannot_take_a_case_someone_owns(gold_p3_case_new, tse):
@@ -98,7 +98,7 @@ def test_patch_with_one_bad_field_changes_nothing(gold_p3_case_new, manager):
 def test_third_party_flag_points_the_customer_to_the_vendor(gold_p3_case_new, tse):
     triage.set_third_party(gold_p3_case_new, True, "Acme RAID", tse)
     assert gold_p3_case_new.third_party and gold_p3_case_new.third_party_vendor == "Acme RAID"
-    assert "Acme RAID" in mails_to("admin@gold.example.com")[-1].subject
+    assert "Acme RAID" in mails_to("admin@gold.example.com")[-1].text_body
 
 
 def test_only_managers_write_action_plans_on_escalated_cases(gold_p3_case_new, tse, manager):
