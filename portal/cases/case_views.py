@@ -23,7 +23,6 @@ from portal.cases.workspace import staff_tools_context
 from portal.domain_error import DomainError
 from portal.extensions import csrf
 from portal.htmx import is_htmx_request, render
-from portal.markdown import render_markdown
 from portal.models import Case, CaseStatus
 from portal.models.types import utcnow
 from portal.policy import Severity, Tier
@@ -70,7 +69,6 @@ def case_context(case: Case, **extra: Any) -> dict[str, Any]:
         **staff_tools_context(case, current_user),
         "max_file_size": human_size(max_attachment_bytes()),
         "max_file_bytes": max_attachment_bytes(),
-        "render_markdown": render_markdown,
         "reply_text": extra.pop("reply_text", ""),
         "reply_error": extra.pop("reply_error", ""),
         "upload_error": extra.pop("upload_error", ""),

@@ -9,7 +9,6 @@ from werkzeug.wrappers import Response
 from portal.accounts import entitlement
 from portal.domain_error import DomainError
 from portal.extensions import db
-from portal.markdown import render_markdown
 from portal.models import Release, ReleaseKind
 from portal.releases import service
 
@@ -36,7 +35,7 @@ def show(product: str, version: str) -> str:
     return render_template(
         "releases/show.html",
         release=release,
-        notes=render_markdown(release.notes),
+        notes=release.html,
         can_edit=entitlement.can_manage_releases(current_user),
     )
 
