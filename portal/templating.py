@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, request
 from flask_login import current_user
 
+from portal import static_assets
 from portal.accounts import entitlement
 
 
@@ -83,5 +84,5 @@ def register(app: Flask) -> None:
         return {
             "navigation": navigation,
             "vendor_name": current_app.config["VENDOR_NAME"],
-            "static_url": lambda name: url_for("static", filename=name),
+            "static_url": static_assets.static_url,
         }
