@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from portal.cli import bulk as _bulk  # noqa: F401  (adds `demo bulk`)
 from portal.cli.accounts import orgs_cli, users_cli
 from portal.cli.demo import demo_cli
 from portal.cli.markdown import markdown_cli
