@@ -209,7 +209,7 @@ def servers(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         import redis
 
         client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(f"{prefix}*"):
+        for key in client.scan_iter(f"*{prefix}*"):  # Flask-Limiter adds "LIMITS:LIMITER/"
             client.delete(key)
         client.close()
 
