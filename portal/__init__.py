@@ -44,13 +44,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
 
-    from portal import errors, guards, templating, transactions
+    from portal import errors, guards, static_assets, templating, transactions
     from portal.cli import register_cli
 
     transactions.register(app)
     errors.register(app)
     guards.register(app)
     templating.register(app)
+    static_assets.register(app)
     register_cli(app)
     return app
 

@@ -12,6 +12,9 @@ import markdown
 import nh3
 from markupsafe import Markup
 
+# Bump when render_markdown's output changes in a way its settings below do not show (the
+# stored renderings carry a version derived from this, the settings and the libraries').
+RENDERER_REVISION = 1
 EXTENSIONS = ["fenced_code", "tables", "sane_lists", "codehilite", "nl2br"]
 EXTENSION_CONFIGS = {
     # Pygments marks tokens with CSS classes (static/highlight.css), never inline styles.

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
+from portal import static_assets
 from portal.accounts import entitlement
 from portal.mail import render as mail_render
 
@@ -95,4 +96,5 @@ def register(app: Flask) -> None:
         return {
             "navigation": navigation,
             "vendor_name": current_app.config["VENDOR_NAME"],
+            "static_url": static_assets.static_url,
         }

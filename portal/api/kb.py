@@ -12,7 +12,6 @@ from portal.api import bp
 from portal.api.helpers import bearer_user, fail, json_body, require_user
 from portal.api.spec import DATETIME, INTEGER, STRING, endpoint, nullable, obj
 from portal.kb import service
-from portal.markdown import render_markdown
 from portal.models import Article, User
 from portal.search.query import MAX_QUERY_CHARS
 from portal.transactions import after_commit
@@ -70,7 +69,7 @@ def article_json(article: Article) -> dict[str, Any]:
         "tags": list(article.tags or []),
         "status": article.status,
         "body": article.body,
-        "html": str(render_markdown(article.body)),
+        "html": str(article.html),
         "url": url_for("kb.article", slug=article.slug),
         "created_at": article.created_at.isoformat(),
         "updated_at": article.updated_at.isoformat(),

@@ -25,7 +25,6 @@ from portal.domain_error import DomainError
 from portal.extensions import csrf
 from portal.forms import bound_form, show_errors
 from portal.htmx import is_htmx_request, render
-from portal.markdown import render_markdown
 from portal.models import Case, CaseStatus
 from portal.models.types import utcnow
 from portal.policy import Severity, Tier
@@ -74,7 +73,6 @@ def case_context(case: Case, **extra: Any) -> dict[str, Any]:
         ),
         "max_file_size": human_size(max_attachment_bytes()),
         "max_file_bytes": max_attachment_bytes(),
-        "render_markdown": render_markdown,
         "reply_form": extra.pop("reply_form", None) or bound_form(CaseMessageForm, False),
         "upload_form": extra.pop("upload_form", None) or bound_form(CaseUploadForm, False),
         **extra,

@@ -35,7 +35,7 @@ def page(slug: str) -> str:
     return render_template(
         "docs/page.html",
         doc=doc,
-        body=render_markdown(doc.body),
+        body=doc.html,
         previous=previous,
         following=following,
         can_edit=editor,

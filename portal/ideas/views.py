@@ -102,7 +102,7 @@ def show(idea_id: int) -> str:
     return render_template(
         "ideas/show.html",
         idea=idea,
-        body=render_markdown(idea.body),
+        body=idea.html,
         voted=service.has_voted(idea, current_user),
         tier_votes=tiers.votes_by_tier(idea, current_user),
         can_set_status=entitlement.can_set_idea_status(current_user),
@@ -201,7 +201,7 @@ def set_status(idea_id: int) -> Response | tuple[str, int]:
         return render_template(
             "ideas/show.html",
             idea=idea,
-            body=render_markdown(idea.body),
+            body=idea.html,
             voted=service.has_voted(idea, current_user),
             tier_votes=tiers.votes_by_tier(idea, current_user),
             can_set_status=True,

@@ -22,7 +22,6 @@ from portal.htmx import is_htmx_request, render
 from portal.kb import service
 from portal.kb.blueprint import bp
 from portal.kb.case_drafts import cases_for_article
-from portal.markdown import render_markdown
 from portal.search.query import clean_query
 
 RELATED_COUNT = 5
@@ -105,7 +104,7 @@ def article(slug: str) -> str:
     )
     return render_template(
         "kb/article.html",
-        body=render_markdown(found.body),
+        body=found.html,
         related=related,
         can_edit=editor,
         source_cases=cases_for_article(found) if editor or staff else [],

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.accounts import Organisation, User
+from portal.models.rendered import RenderedMarkdown
 from portal.models.types import UTCDateTime, utcnow
 
 
@@ -157,7 +158,7 @@ class Case(db.Model):
         return f"<Case {self.number} {self.status}>"
 
 
-class CaseMessage(db.Model):
+class CaseMessage(RenderedMarkdown, db.Model):
     """A message on a case: public (customer and support both see it) or an internal note."""
 
     __tablename__ = "case_messages"
@@ -166,6 +167,7 @@ class CaseMessage(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
     public: Mapped[bool] = mapped_column(default=True)
     from_support: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,10 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.accounts import User
+from portal.models.rendered import RenderedMarkdown
 from portal.models.types import UTCDateTime, utcnow
 
 
-class DocPage(db.Model):
+class DocPage(RenderedMarkdown, db.Model):
     __tablename__ = "doc_pages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -24,6 +25,7 @@ class DocPage(db.Model):
     position: Mapped[int] = mapped_column(default=1)
     summary: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str | None] = mapped_column(Text)
     published: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

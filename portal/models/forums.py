@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.accounts import User
+from portal.models.rendered import RenderedMarkdown
 from portal.models.types import UTCDateTime, utcnow
 
 
@@ -57,7 +58,7 @@ class Topic(db.Model):
         return self.solved_post_id is not None
 
 
-class Post(db.Model):
+class Post(RenderedMarkdown, db.Model):
     __tablename__ = "forum_posts"
     __table_args__ = (Index("ix_forum_posts_topic_created", "topic_id", "created_at"),)
 
@@ -65,6 +66,7 @@ class Post(db.Model):
     topic_id: Mapped[int] = mapped_column(ForeignKey("forum_topics.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden: Mapped[bool] = mapped_column(default=False)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.accounts import User
+from portal.models.rendered import RenderedMarkdown
 from portal.models.types import UTCDateTime, utcnow
 
 
@@ -34,13 +35,14 @@ _LABELS = {
 }
 
 
-class Idea(db.Model):
+class Idea(RenderedMarkdown, db.Model):
     __tablename__ = "ideas"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=IdeaStatus.NEW.value, index=True)
     status_note: Mapped[str] = mapped_column(Text, default="")
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.accounts import User
+from portal.models.rendered import RenderedMarkdown
 from portal.models.types import UTCDateTime, utcnow
 
 
@@ -18,7 +19,7 @@ class ArticleStatus(StrEnum):
     PUBLISHED = "published"
 
 
-class Article(db.Model):
+class Article(RenderedMarkdown, db.Model):
     __tablename__ = "kb_articles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,6 +30,7 @@ class Article(db.Model):
     versions: Mapped[list[str]] = mapped_column(JSON, default=list)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     body: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default=ArticleStatus.DRAFT.value, index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.accounts import User
+from portal.models.rendered import RenderedMarkdown
 from portal.models.types import UTCDateTime, utcnow
 
 
@@ -27,8 +28,10 @@ class ReleaseKind(StrEnum):
         ]
 
 
-class Release(db.Model):
+class Release(RenderedMarkdown, db.Model):
     __tablename__ = "releases"
+    markdown_source = "notes"
+    markdown_html = "notes_html"
     __table_args__ = (UniqueConstraint("product", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,6 +39,7 @@ class Release(db.Model):
     version: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(10))
     notes: Mapped[str] = mapped_column(Text, default="")
+    notes_html: Mapped[str | None] = mapped_column(Text)
     fixes: Mapped[list[str]] = mapped_column(JSON, default=list)
     production: Mapped[bool] = mapped_column(default=False)
     released_on: Mapped[date] = mapped_column(Date)

@@ -10,7 +10,6 @@ from portal.accounts import entitlement
 from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.forms import show_errors
-from portal.markdown import render_markdown
 from portal.models import Release
 from portal.releases import service
 from portal.releases.forms import ReleaseForm, release_values
@@ -38,7 +37,7 @@ def show(product: str, version: str) -> str:
     return render_template(
         "releases/show.html",
         release=release,
-        notes=render_markdown(release.notes),
+        notes=release.html,
         can_edit=entitlement.can_manage_releases(current_user),
     )
 
