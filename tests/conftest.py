@@ -8,14 +8,17 @@ PORTAL_TEST_DATABASE_URL (CI runs the suite on both).
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 
 from portal import create_app
 from portal.accounts import service as accounts
@@ -203,6 +206,37 @@ def make_case(
     case = file_case(contact, organisation, CaseDraft(**values), now=now)
     db.session.commit()
     return case
+
+
+@contextmanager
+def temporary_postgres_database(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database beside the suite's, dropped afterwards; its URL."""
+    url = make_url(POSTGRES_URL)
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def count_statements() -> Iterator[list[str]]:
+    """The SQL statements run inside the block, for tests that hold a page's cost fixed."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:  # noqa: ANN001 - SQLAlchemy's hook
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
 
 
 class AuthActions:

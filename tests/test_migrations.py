@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from portal import create_app
 from portal.extensions import db
+from tests.conftest import temporary_postgres_database
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
 
@@ -24,17 +23,8 @@ def empty_database_url(tmp_path) -> Iterator[str]:
     if not POSTGRES_URL:
         yield f"sqlite:///{tmp_path / 'migrated.db'}"
         return
-    url = make_url(POSTGRES_URL)
-    name = f"portal_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_postgres_database("portal_migrations") as url:
+        yield url
 
 
 def test_upgrade_on_an_empty_database_matches_the_models(empty_database_url, tmp_path):

@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from portal.extensions import db
 from portal.forums import service as forums
 from portal.forums.seed import ensure_categories
 from portal.kb import service as kb
 from portal.models import Role
-from tests.conftest import make_user
+from tests.conftest import count_statements, make_user
 from tests.kb.conftest import make_article
-
-
-@contextmanager
-def count_statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, *args) -> None:  # noqa: ANN001
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_article_page_statements_do_not_grow_with_tags_ratings_or_related_articles(

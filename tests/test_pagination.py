@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Partner
 from portal.pagination import Page, clamp_page, page_count, paginate
+from tests.conftest import count_statements
 
 
 def make_partners(count: int) -> None:
@@ -27,22 +25,8 @@ def names(page: Page[Partner]) -> list[str]:
     return [partner.name for partner in page.items]
 
 
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-
-
 def test_an_empty_list_is_one_empty_page_and_costs_only_the_count(app):
-    with counted_statements() as statements:
+    with count_statements() as statements:
         page = paginate(partners_by_name(), 1, 10)
 
     assert (page.items, page.total, page.page, page.pages) == ([], 0, 1, 1)
@@ -84,7 +68,7 @@ def test_a_page_beyond_the_end_shows_the_last_page(app, requested):
 def test_without_clamping_a_page_beyond_the_end_is_empty_and_runs_no_select(app, requested):
     make_partners(25)
 
-    with counted_statements() as statements:
+    with count_statements() as statements:
         page = paginate(partners_by_name(), requested, 10, clamp=False)
 
     assert (page.items, page.total, page.page) == ([], 25, requested)
@@ -104,9 +88,9 @@ def test_page_zero_or_negative_is_the_first_page(app, requested):
 def test_a_page_costs_one_count_and_one_select_however_long_it_is(app):
     make_partners(30)
 
-    with counted_statements() as short:
+    with count_statements() as short:
         paginate(partners_by_name(), 2, 2)
-    with counted_statements() as long:
+    with count_statements() as long:
         paginate(partners_by_name(), 1, 30)
 
     assert len(short) == len(long) == 2

@@ -27,8 +27,8 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from tests.conftest import temporary_postgres_database
 
 pytestmark = pytest.mark.postgres
 
@@ -92,17 +92,8 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> 
 @pytest.fixture(scope="module")
 def database_url() -> Iterator[str]:
     """A database of the servers' own: the suite's is emptied by other tests as they run."""
-    url = make_url(POSTGRES_URL)
-    name = f"portal_two_servers_{secrets.token_hex(4)}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_postgres_database("portal_two_servers") as url:
+        yield url
 
 
 def _environment(database_url: str, folder: Path, prefix: str) -> dict[str, str]:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from portal.admin.service import USERS_PER_PAGE
 from portal.extensions import db
 from portal.models import ContactKind, ContactRole, Organisation, Role, User
-from tests.conftest import make_organisation, make_user
+from tests.conftest import count_statements, make_organisation, make_user
 
 
 @pytest.fixture
@@ -39,28 +35,14 @@ def add_contacts(organisation: Organisation, first: int, count: int) -> None:
     db.session.commit()
 
 
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-
-
 def test_the_people_list_costs_the_same_statements_for_three_or_a_full_page(client, admin):
     organisation = make_organisation("Initech")
     add_contacts(organisation, 1, 3)
     # Only customers listed, so the administrator's own contact roles load the same way in both.
-    with counted_statements() as few:
+    with count_statements() as few:
         client.get("/admin/users?role=customer")
     add_contacts(organisation, 4, USERS_PER_PAGE)
-    with counted_statements() as many:
+    with count_statements() as many:
         html = client.get("/admin/users?role=customer").get_data(as_text=True)
 
     assert html.count("(Support Administrator)") == USERS_PER_PAGE

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import io
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from portal.cases import closure, conversation, triage
 from portal.cases.attachments import save_attachment
 from portal.extensions import db
 from portal.models import Attachment, Case, CaseMessage, Deflection, OutgoingMail
-from tests.conftest import PASSWORD, make_case, make_contact, make_user
+from tests.conftest import PASSWORD, count_statements, make_case, make_contact, make_user
 
 HX = {"HX-Request": "true"}
 FORM = {
@@ -24,20 +23,6 @@ FORM = {
     "version": "5.0.0",
     "recent_changes": "New backup software installed on Monday.",
 }
-
-
-@contextmanager
-def count_statements():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args) -> None:  # noqa: ANN001
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_filing_form_teaches_what_to_collect_and_defines_severities(client, auth, gold_contact):

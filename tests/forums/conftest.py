@@ -7,12 +7,12 @@ from contextlib import contextmanager
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
 
 from portal.extensions import db
 from portal.forums import service
 from portal.forums.seed import ensure_categories
 from portal.models import Category, Role, Topic, User
+from tests.conftest import count_statements as shared_count_statements
 from tests.conftest import make_user
 
 
@@ -61,17 +61,9 @@ def topic_locked(topic_with_reply: tuple[Topic, object]) -> Topic:
 
 @contextmanager
 def count_statements() -> Iterator[Callable[[], int]]:
-    """Count SQL statements run inside the block."""
-    seen: list[str] = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    """How many SQL statements ran inside the block, as a callable."""
+    with shared_count_statements() as seen:
         yield lambda: len(seen)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
 
 
 @pytest.fixture

@@ -1,29 +1,11 @@
 """/kb/ search page and /kb/<slug>: with and without HTMX, bad input, ratings."""
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from portal.extensions import db
 from portal.models import ContactKind, Role
-from tests.conftest import make_contact, make_organisation, make_user
+from tests.conftest import count_statements, make_contact, make_organisation, make_user
 from tests.kb.conftest import make_article
 
 HX = {"HX-Request": "true"}
-
-
-@contextmanager
-def count_statements():
-    statements = []
-
-    def record(conn, cursor, statement, *args):  # noqa: ANN001
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_search_page_lists_results_and_htmx_gets_only_the_fragment(client, app):

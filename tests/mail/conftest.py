@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -12,10 +12,9 @@ from flask import Flask
 from jinja2 import ChoiceLoader, DictLoader
 from sqlalchemy import select
 
-from portal.cases.filing import CaseDraft, file_case
 from portal.extensions import db
 from portal.models import Case, Organisation, OutgoingMail, Role, User
-from tests.conftest import make_contact, make_organisation, make_user
+from tests.conftest import TUESDAY_MORNING, make_case, make_contact, make_organisation, make_user
 
 TEST_TEMPLATES = {
     "mail/test_text_only.txt": "Hello {{ name }}, your case is {{ case_url }}.",
@@ -37,7 +36,7 @@ def mail_templates(app: Flask) -> Flask:
 
 # People and a case for the case-mail tests (a Gold organisation, its Support Administrator
 # in Los Angeles, a TSE and a manager), filed through the service as the web would.
-FILED = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)  # Tuesday 08:00 in Los Angeles
+FILED = TUESDAY_MORNING  # Tuesday 08:00 in Los Angeles
 
 
 @pytest.fixture
@@ -71,17 +70,9 @@ def case(customer: User, contoso: Organisation) -> Case:
     return file_case_for(customer, contoso)
 
 
-def file_case_for(contact: User, organisation: Organisation, **fields: object) -> Case:
-    values = {
-        "subject": "VMs lose network after migration",
-        "description": "After XenMotion the guest has no network until rebooted.",
-        "severity": "P2",
-        "product": "XenServer",
-        "version": "5.0.0",
-    } | fields
-    filed = file_case(contact, organisation, CaseDraft(**values), now=FILED)
-    db.session.commit()
-    return filed
+def file_case_for(contact: User, organisation: Organisation, **fields: str) -> Case:
+    """A case filed through the service on Tuesday morning (the suite's `make_case`)."""
+    return make_case(contact, organisation, now=FILED, **fields)
 
 
 def outbox(recipient: str | None = None) -> list[OutgoingMail]:
