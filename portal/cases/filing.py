@@ -14,9 +14,10 @@ from werkzeug.datastructures import FileStorage
 from portal.accounts import entitlement
 from portal.cases.attachments import save_attachment, uploaded_files
 from portal.cases.escalation import escalate, mentions_please_escalate
-from portal.cases.timeline import case_url, record_event
+from portal.cases.timeline import record_event
 from portal.domain_error import DomainError
 from portal.extensions import db
+from portal.mail.notices import case_link
 from portal.mail.outbox import queue_mail
 from portal.mail.threads import case_subject, thread_root
 from portal.models import Case, CaseStatus, Channel, Deflection, Organisation, User
@@ -198,7 +199,7 @@ def file_case(
         message_id=thread_root(case),
         case=case,
         user=contact,
-        case_link=case_url(case),
+        case_link=case_link(case),
         severity=severity,
     )
     for upload in files:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from portal.extensions import db
-from portal.mail.notices import add_notice, case_link
+from portal.mail.notices import add_notice
 from portal.models import Case, CaseEvent, User
 from portal.models.types import utcnow
 
@@ -51,11 +51,6 @@ def record_event(
     db.session.add(event)
     db.session.flush()
     return event
-
-
-def case_url(case: Case) -> str:
-    """The case page's full address for mail: built from BASE_URL, never the request's host."""
-    return case_link(case)
 
 
 def notify_customer(

@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 from portal.extensions import db
 from portal.ideas.service import STATUS_MAIL_JOB, find_idea
 from portal.jobs import handler
-from portal.mail.links import public_url_for
+from portal.links import public_url
 from portal.mail.outbox import queue_mail
 from portal.models import IdeaVote, User
 
@@ -67,7 +67,7 @@ def send_status_mail(payload: dict[str, Any], now: datetime) -> None:
         .order_by(User.id)
     )
     for vote in votes:
-        unsubscribe_url = public_url_for("ideas.unsubscribe", token=unsubscribe_token(vote))
+        unsubscribe_url = public_url("ideas.unsubscribe", token=unsubscribe_token(vote))
         queue_mail(
             vote.user.email,
             "idea_status",

@@ -21,7 +21,7 @@ from sqlalchemy import func, select, update
 
 from portal.extensions import db
 from portal.jobs import enqueue, handler
-from portal.mail.links import public_url_for
+from portal.links import public_url
 from portal.mail.outbox import AUTO_GENERATED, queue_mail
 from portal.mail.threads import case_subject
 from portal.models import Case, CaseNotice, User
@@ -49,7 +49,7 @@ def replies_by_mail() -> bool:
 
 
 def case_link(case: Case) -> str:
-    return public_url_for("cases.show", number=case.number)
+    return public_url("cases.show", number=case.number)
 
 
 def add_notice(

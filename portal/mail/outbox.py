@@ -10,7 +10,8 @@ from jinja2 import TemplateNotFound
 
 from portal.extensions import db
 from portal.jobs import enqueue
-from portal.mail.links import public_url_for, sender_domain
+from portal.links import public_url
+from portal.mail.links import sender_domain
 from portal.mail.threads import thread_root
 from portal.models import Case, OutgoingMail
 
@@ -87,7 +88,7 @@ def render_bodies(template: str, **context: Any) -> tuple[str, str | None]:
 
     `url_for` in mail templates builds from BASE_URL alone, in a request or not.
     """
-    context.setdefault("url_for", public_url_for)
+    context.setdefault("url_for", public_url)
     text_body = render_template(f"mail/{template}.txt", **context)
     html_name = f"mail/{template}.html"
     try:

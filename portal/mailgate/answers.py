@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import current_app
 
-from portal.mail.links import public_url_for
+from portal.links import public_url
 from portal.mail.outbox import AUTO_REPLIED, queue_mail
 from portal.mail.threads import one_line
 from portal.mailgate.parsing import ReceivedMail
@@ -53,6 +53,6 @@ def answer_without_case(sender: User, mail: ReceivedMail) -> OutgoingMail:
         user=sender,
         original_subject=subject,
         articles=matching_articles(subject),
-        new_case_url=public_url_for("cases.new"),
-        cases_url=public_url_for("cases.index"),
+        new_case_url=public_url("cases.new"),
+        cases_url=public_url("cases.index"),
     )
