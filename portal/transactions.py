@@ -17,6 +17,7 @@ from collections.abc import Callable
 from flask import Flask, Response
 from sqlalchemy.exc import IntegrityError
 
+from portal.errors import conflict_response
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,6 @@ def finish_request(response: Response) -> Response:
         # is refused as a conflict rather than answered with a server error.
         rollback()
         log.warning("commit refused: %s", error)
-        from portal.errors import conflict_response
-
         return conflict_response()
     return response
 

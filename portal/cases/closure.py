@@ -35,9 +35,7 @@ def queue_survey_invitation(case: Case) -> bool:
     return True
 
 
-def close_case(
-    case: Case, actor: User | None, *, reason: str = "", now: datetime | None = None
-) -> None:
+def close_case(case: Case, actor: User, *, reason: str = "", now: datetime | None = None) -> None:
     """Close the case: the customer confirming resolution, or support with their agreement.
 
     Support must say how the customer agreed (``reason``, which the customer reads); the
@@ -46,12 +44,10 @@ def close_case(
     customer (unless they closed it) and queues the survey invitation. Flushes, never commits.
     """
     now = now or utcnow()
-    by_support = is_support(actor)
-    if actor is not None:
-        require_may_act(case, actor)
+    require_may_act(case, actor)
     if case.is_closed:
         raise DomainError("This case is already closed.", status=409)
-    if by_support and actor is not None and not reason:
+    if is_support(actor) and not reason:
         raise DomainError(
             {
                 "reason": "Give a reason for closing, such as how the customer agreed; "
