@@ -31,9 +31,11 @@ run: serve-setup
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-debugger --with-threads
 
-## test: install what the tests need and run the whole suite
+## test: install what the tests need and run the whole suite, one worker per core (pytest-xdist)
+# TEST_WORKERS=0 runs it in one process. Tests sharing the machine's Redis form one group.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check portal tests bench app.py

@@ -33,10 +33,17 @@ POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    if POSTGRES_URL:
-        return POSTGRES_URL
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.db'}"
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+    """The suite's database. Under pytest-xdist each worker gets its own: a SQLite file in its
+    own temporary folder, or on PostgreSQL a database named after the worker beside the one
+    PORTAL_TEST_DATABASE_URL names (created here, dropped at the end)."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.db'}"
+    elif worker_id == "master":
+        yield POSTGRES_URL
+    else:
+        with _worker_database(worker_id) as url:
+            yield url
 
 
 @pytest.fixture(scope="session")
@@ -206,6 +213,22 @@ def make_case(
     case = file_case(contact, organisation, CaseDraft(**values), now=now)
     db.session.commit()
     return case
+
+
+@contextmanager
+def _worker_database(worker_id: str) -> Iterator[str]:
+    url = make_url(POSTGRES_URL)
+    name = f"{url.database}_{worker_id}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @contextmanager

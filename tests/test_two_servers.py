@@ -30,7 +30,8 @@ import pytest
 
 from tests.conftest import temporary_postgres_database
 
-pytestmark = pytest.mark.postgres
+# It shares the machine's Redis with the rate-limit tests: one pytest-xdist worker runs them all.
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("redis")]
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -8,7 +8,11 @@ from tests.conftest import make_user
 
 REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "")
 
-pytestmark = pytest.mark.skipif(not REDIS_URL, reason="set PORTAL_TEST_REDIS_URL to run")
+# The tests that share the machine's Redis run on one pytest-xdist worker, one at a time.
+pytestmark = [
+    pytest.mark.skipif(not REDIS_URL, reason="set PORTAL_TEST_REDIS_URL to run"),
+    pytest.mark.xdist_group("redis"),
+]
 
 
 @pytest.fixture
