@@ -69,7 +69,11 @@ def case_context(case: Case, **extra: Any) -> dict[str, Any]:
         "read_only_staff": entitlement.can_work_cases(current_user),
         "agreement_lapsed": entitlement.agreement_lapsed_for(current_user, case),
         **staff_tools_context(
-            case, current_user, extra.pop("staff_form", None), extra.pop("staff_action", None)
+            case,
+            current_user,
+            extra.pop("staff_form", None),
+            extra.pop("staff_action", None),
+            extra.pop("staff_done", None),
         ),
         "max_file_size": human_size(max_attachment_bytes()),
         "max_file_bytes": max_attachment_bytes(),

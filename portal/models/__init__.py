@@ -30,7 +30,7 @@ from portal.models.partners import Partner
 from portal.models.releases import Release, ReleaseKind
 from portal.models.search import SearchChange
 from portal.models.settings import PolicyRecord
-from portal.models.staff import CaseArticleLink, StaffProfile
+from portal.models.staff import CannedReply, CaseArticleLink, CasePresence, StaffProfile
 from portal.models.surveys import SurveyAnswer, SurveyCampaign, SurveyInvitation
 
 __all__ = [
@@ -42,7 +42,9 @@ __all__ = [
     "Agreement",
     "Attachment",
     "Case",
+    "CannedReply",
     "CaseArticleLink",
+    "CasePresence",
     "CaseEvent",
     "CaseMessage",
     "CaseNotice",
