@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from portal.cases import canned
+from portal.cases import canned, conversation
 from portal.extensions import db
 from portal.models import Role
+from portal.models.types import utcnow
 from portal.staff.profiles import update_profile
 from tests.conftest import PASSWORD, make_case, make_contact, make_organisation, make_user
 from tests.e2e.conftest import assert_accessible
@@ -46,8 +47,17 @@ def queue_of_cases():
         manager,
     )
     db.session.commit()
-    first = make_case(contact, contoso, subject="Storage repository offline", severity="P2")
-    second = make_case(contact, contoso, subject="Console blank in XenCenter", severity="P3")
+    first = make_case(
+        contact, contoso, now=utcnow(), subject="Storage repository offline", severity="P2"
+    )
+    second = make_case(
+        contact, contoso, now=utcnow(), subject="Console blank in XenCenter", severity="P3"
+    )
+    for hour in range(1, 7):
+        conversation.post_message(
+            first, contact, f"Update {hour}: the SR is still offline.\n\n" + "Log excerpt. " * 40
+        )
+    db.session.commit()
     return first, second
 
 
@@ -88,12 +98,21 @@ def test_an_engineer_works_a_case_on_a_desk(page, queue_of_cases, shots: Path):
     assert not help_dialog.is_visible()
 
     page.keyboard.press("j")  # the soonest due: the P2
+    assert "is-selected" in page.locator("[data-queue-row]").first.get_attribute("class")
+    page.screenshot(path=shots / "staff-queue-selected-1280.png")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name=f"Case {first.number}: Storage repository").wait_for()
+    page.screenshot(path=shots / "staff-workspace-first-screen-1280.png")
     assert _in_view(page, "#workspace-panel #facts-heading")
-    assert _in_view(page, "#response-clock") and _in_view(page, "#staff-tools-heading")
-    assert _in_view(page, "#reply-heading")
+    assert _in_view(page, "#response-clock") and _in_view(page, "#reply-heading")
+    newest = page.locator(".workspace-timeline > li").first
+    assert "Update 6" in newest.inner_text()  # the newest activity, in the first screen
+    assert newest.bounding_box()["y"] < DESK["height"] - 60
     assert "Due in" in page.locator("#response-clock").inner_text()
+    page.mouse.move(300, 400)
+    page.mouse.wheel(0, 900)  # the panel stays beside the conversation as the page scrolls
+    page.wait_for_function("window.scrollY > 800")
+    assert _in_view(page, "#workspace-panel #facts-heading")
 
     page.keyboard.press("t")  # take it, in place
     page.get_by_text("The case is yours.").wait_for()
