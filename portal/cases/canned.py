@@ -157,3 +157,40 @@ def delete_reply(reply: CannedReply, actor: User) -> None:
     _require_manager(actor)
     db.session.delete(reply)
     db.session.flush()
+
+
+DEMO_REPLIES = [
+    (
+        "",
+        "Ask for a status report",
+        "Hello {customer_name},\n\nto find the cause we need the host's status report. Please "
+        "run `xen-bugtool --yestoall` on the pool master and attach the archive to case "
+        "{case_number}.\n\nThank you,\n{engineer_name}",
+    ),
+    (
+        "",
+        "Resolved: please confirm",
+        "Hello {customer_name},\n\nwe believe case {case_number} is resolved. If the problem "
+        "comes back, reply here and the case opens again; otherwise it closes in seven days."
+        "\n\nBest regards,\n{engineer_name}",
+    ),
+    (
+        "Americas virtualisation",
+        "Storage: multipath check",
+        "Hello {customer_name},\n\nplease send the output of `multipath -ll` and `iscsiadm -m "
+        "session` from each host in the pool, so we can check the paths to the storage "
+        "repository.\n\n{engineer_name}",
+    ),
+]
+
+
+def seed_demo_canned_replies() -> str:
+    """The demo's canned replies, for every team and for the demo engineers' team."""
+    added = 0
+    for team, title, body in DEMO_REPLIES:
+        exists = select(CannedReply.id).where(CannedReply.team == team, CannedReply.title == title)
+        if db.session.scalar(exists) is None:
+            db.session.add(CannedReply(team=team, title=title, body=body, updated_at=utcnow()))
+            added += 1
+    db.session.flush()
+    return f"canned replies: {added} added"

@@ -172,3 +172,14 @@ def test_insert_of_another_teams_reply_is_refused_beside_the_list(
     assert refused.status_code == 422
     assert "Choose a canned reply from the list" in html and "Typed so far" in html
     assert "Run tcpdump" not in html
+
+
+def test_the_demo_replies_are_seeded_once_and_fill_every_placeholder(
+    gold_contact, contoso, storage_tse
+):
+    assert canned.seed_demo_canned_replies() == "canned replies: 3 added"
+    assert canned.seed_demo_canned_replies() == "canned replies: 0 added"
+    case = make_gold_p3_case(gold_contact, contoso)
+    for reply in canned.all_replies():
+        text = canned.fill_placeholders(reply.body, case, storage_tse)
+        assert "{" not in text and "Casey Contact" in text
