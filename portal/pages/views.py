@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response
@@ -10,9 +10,10 @@ from werkzeug.wrappers import Response
 from portal.accounts import entitlement
 from portal.accounts.service import time_zones
 from portal.extensions import db, limiter
+from portal.models import CaseStatus
 from portal.models.types import utcnow
 from portal.offerings.service import current_policy, hours_for_viewer, target_table
-from portal.policy import Tier
+from portal.policy import Severity, Tier
 from portal.templating import viewer_zone
 
 bp = Blueprint("pages", __name__)
@@ -91,4 +92,14 @@ def support() -> str:
         or entitlement.can_work_cases(current_user),
         gold_phone=current_app.config["GOLD_SUPPORT_PHONE"],
         today=today,
+    )
+
+
+@bp.route("/staff/style")
+def style_guide() -> str:
+    """The design system's components, each shown as it renders, for staff building pages."""
+    if not entitlement.is_staff(current_user):
+        abort(403)
+    return render_template(
+        "pages/style.html", statuses=list(CaseStatus), severities=list(Severity), now=utcnow()
     )
