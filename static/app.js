@@ -121,7 +121,7 @@ function formatBytes(bytes) {
 
 document.addEventListener("change", (event) => {
   const input = event.target;
-  if (!(input instanceof HTMLInputElement) || input.type !== "file" || !input.form) {
+  if (!(input instanceof HTMLInputElement) || input.type !== "file") {
     return;
   }
   const listId = `${input.id}-chosen`;
@@ -148,7 +148,8 @@ document.addEventListener("submit", (event) => {
   const form = event.target;
   if (!(form instanceof HTMLFormElement) || form.enctype !== "multipart/form-data" ||
       form.hasAttribute("data-hx-post") || form.hasAttribute("hx-post") ||
-      !Array.from(form.querySelectorAll("input[type=file]")).some((i) => i.files && i.files.length)) {
+      (event.submitter && event.submitter.hasAttribute("formaction")) ||
+      !Array.from(form.elements).some((i) => i.type === "file" && i.files && i.files.length)) {
     return;
   }
   if (!form.checkValidity()) {
@@ -163,7 +164,8 @@ document.addEventListener("submit", (event) => {
   label.className = "upload-status";
   label.setAttribute("role", "status");
   label.textContent = "Uploading…";
-  const submit = form.querySelector("[type=submit]");
+  // The button may sit outside the form (form="…"), as on the filing form.
+  const submit = event.submitter || Array.from(form.elements).find((e) => e.type === "submit");
   (submit || form.lastElementChild).insertAdjacentElement("beforebegin", label);
   label.insertAdjacentElement("afterend", progress);
   if (submit) {

@@ -24,10 +24,11 @@ from portal.domain_error import DomainError
 from portal.extensions import csrf
 from portal.forms import show_errors
 from portal.htmx import render
-from portal.models import CaseStatus
+from portal.models import CaseStatus, Organisation
 from portal.numbers import parse_id, parse_page
+from portal.offerings.service import current_policy
 from portal.pages.views import self_help_context
-from portal.policy import Severity
+from portal.policy import Severity, Tier
 
 __all__ = ["bp"]
 
@@ -42,12 +43,29 @@ def _case_form(values: Any = None) -> CaseForm:
     return form
 
 
+def _response_targets(organisations: list[Organisation]) -> list[tuple[Tier, dict[Severity, str]]]:
+    """The first-reply target of each severity for each tier the person files under, from the
+    response-target table (one tier for nearly everyone)."""
+    policy = current_policy()
+    tiers = sorted(
+        {
+            Tier(agreement.tier)
+            for org in organisations
+            if (agreement := entitlement.active_agreement(org))
+        },
+        key=list(Tier).index,
+    )
+    return [(tier, {s: policy.target_for(tier, s).describe() for s in Severity}) for tier in tiers]
+
+
 def _form_context(form: CaseForm, **extra: Any) -> dict[str, Any]:
+    organisations = entitlement.filing_organisations(current_user)
     return {
         "form": form,
         "draft": form.draft(),
         "severities": list(Severity),
-        "organisations": entitlement.filing_organisations(current_user),
+        "response_targets": _response_targets(organisations),
+        "organisations": organisations,
         "chosen_organisation": parse_id(form.organisation.data),
         "max_file_size": human_size(max_attachment_bytes()),
         "max_file_bytes": max_attachment_bytes(),
