@@ -15,7 +15,9 @@ from markupsafe import Markup
 from portal import static_assets
 from portal.accounts import entitlement
 from portal.mail import render as mail_render
+from portal.models import CaseStatus
 from portal.models.types import utcnow
+from portal.policy import Severity
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["isotime"] = isotime
     app.jinja_env.filters["reltime"] = reltime
+    # A stored code as its enum, for the badges: {{ status_badge(case.status|case_status) }}
+    app.jinja_env.filters["case_status"] = CaseStatus
+    app.jinja_env.filters["severity"] = Severity
     mail_render.register(app.jinja_env.filters)  # in_zone, mail_markdown for mail templates
     app.jinja_env.globals["has_endpoint"] = has_endpoint
     app.jinja_env.globals["page_url"] = page_url

@@ -8,11 +8,13 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
+from portal.accounts.self_help import self_help_context
 from portal.accounts.service import time_zones
 from portal.extensions import db, limiter
 from portal.models import CaseStatus
 from portal.models.types import utcnow
 from portal.offerings.service import current_policy, hours_for_viewer, target_table
+from portal.pages.home import home_summary
 from portal.policy import Severity, Tier
 from portal.templating import viewer_zone
 
@@ -21,28 +23,13 @@ bp = Blueprint("pages", __name__)
 
 @bp.route("/")
 def home() -> str:
-    return render_template("pages/home.html")
+    return render_template("pages/home.html", summary=home_summary(current_user))
 
 
 @bp.route("/self-help")
 def self_help() -> str:
     """Where people without a current support agreement are sent instead of the case form."""
-    return render_template("pages/self_help.html", **self_help_context())
-
-
-def self_help_context() -> dict[str, object]:
-    expired = [
-        org
-        for org in entitlement.contact_organisations(
-            current_user, entitlement.ContactKind.SUPPORT_ADMIN
-        )
-        if entitlement.active_agreement(org) is None
-    ]
-    return {
-        "expired_organisations": expired,
-        "renewal_due": entitlement.renewal_due(current_user),
-        "sales_email": current_app.config["SALES_EMAIL"],
-    }
+    return render_template("pages/self_help.html", **self_help_context(current_user))
 
 
 @bp.route("/policies/")
