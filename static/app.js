@@ -208,3 +208,40 @@ document.addEventListener("click", (event) => {
     showToast(button.dataset.demoToast, "success");
   }
 });
+
+// Time-zone pickers (select[data-zone-search], grouped by region) get a search box: typing
+// "syd" narrows the list to matching zones and picks the first match.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("select[data-zone-search]").forEach((select) => {
+    const search = document.createElement("input");
+    search.type = "search";
+    search.id = `${select.id}-search`;
+    search.className = "zone-search";
+    search.placeholder = "Type a city, e.g. Sydney, or an offset like UTC+05:30";
+    search.setAttribute("aria-label", "Filter the zones by city, region or UTC offset");
+    search.setAttribute("aria-controls", select.id);
+    search.autocomplete = "off";
+    const label = document.querySelector(`label[for="${select.id}"]`);
+    (label || select).insertAdjacentElement("afterend", search);
+    search.addEventListener("input", () => {
+      const words = search.value.toLowerCase().replace(/_/g, " ").split(/\s+/).filter(Boolean);
+      let first = null;
+      select.querySelectorAll("optgroup").forEach((group) => {
+        let shown = 0;
+        group.querySelectorAll("option").forEach((option) => {
+          const text = `${group.label} ${option.value} ${option.textContent}`.toLowerCase().replace(/_/g, " ");
+          const match = words.every((word) => text.includes(word));
+          option.hidden = !match;
+          if (match) {
+            shown += 1;
+            first = first || option;
+          }
+        });
+        group.hidden = shown === 0;
+      });
+      if (words.length && first && select.selectedOptions[0] && select.selectedOptions[0].hidden) {
+        select.value = first.value;
+      }
+    });
+  });
+});

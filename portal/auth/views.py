@@ -178,7 +178,7 @@ def _profile_form() -> ProfileForm:
         name=current_user.name if request.method == "GET" else None,
         timezone=current_user.timezone if request.method == "GET" else None,
     )
-    form.timezone.choices = accounts.time_zones()
+    form.timezone.choices = accounts.time_zone_groups()
     return form
 
 

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
 from portal.accounts.self_help import self_help_context
-from portal.accounts.service import time_zones
+from portal.accounts.service import time_zone_groups, time_zones
 from portal.extensions import db, limiter
 from portal.models import CaseStatus
 from portal.models.types import utcnow
@@ -71,7 +71,7 @@ def support() -> str:
     return render_template(
         "pages/support.html",
         zone=zone,
-        zones=time_zones(),
+        zone_groups=time_zone_groups(),
         hours=hours_for_viewer(policy, zone, today),
         targets=target_table(policy),
         tiers=list(Tier),
