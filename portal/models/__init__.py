@@ -21,7 +21,13 @@ from portal.models.cases import (
 )
 from portal.models.docs import DocPage
 from portal.models.forums import Category, Post, PostRevision, Report, Topic, TopicWatch
-from portal.models.ideas import Idea, IdeaStatus, IdeaVote, SuggestionTermsAcceptance
+from portal.models.ideas import (
+    Idea,
+    IdeaStatus,
+    IdeaStatusChange,
+    IdeaVote,
+    SuggestionTermsAcceptance,
+)
 from portal.models.jobs import Job, OutgoingMail
 from portal.models.kb import Article, ArticleRating, ArticleRevision, ArticleStatus
 from portal.models.licenses import LicenseKey, RenewalRequest
@@ -60,6 +66,7 @@ __all__ = [
     "Idea",
     "IncomingMail",
     "IdeaStatus",
+    "IdeaStatusChange",
     "IdeaVote",
     "Post",
     "PostRevision",
