@@ -1,13 +1,11 @@
 """An engineer works a case in the workspace, at 1280 and at 390 pixels wide: the side panel
 is in the first screen on a desk, each confirmation is in view after its action, a refused
-severity keeps its choice, and "?" opens the shortcut overlay. Screenshots are written to
-PORTAL_SCREENSHOT_DIR (default: the test's temporary folder) for review."""
+severity keeps its choice, and "?" opens the shortcut overlay. Each screen is checked by
+`check_screen` (fits, axe, key element in the first screen) and saved by `make screenshots`."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -17,17 +15,7 @@ from portal.models import Role
 from portal.models.types import utcnow
 from portal.staff.profiles import update_profile
 from tests.conftest import PASSWORD, make_case, make_contact, make_organisation, make_user
-from tests.e2e.conftest import assert_accessible
-
-DESK = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("PORTAL_SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+from tests.e2e.screens import DESK, PHONE, check_screen
 
 
 @pytest.fixture
@@ -73,10 +61,6 @@ def _in_view(page, selector: str) -> bool:  # noqa: ANN001
     )
 
 
-def _no_sideways_scroll(page) -> bool:  # noqa: ANN001
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 def _log_in(page) -> None:  # noqa: ANN001
     page.goto("/login")
     page.get_by_label("Email").fill("tse@support.example.com")
@@ -84,25 +68,25 @@ def _log_in(page) -> None:  # noqa: ANN001
     page.get_by_role("button", name="Log in").click()
 
 
-def test_an_engineer_works_a_case_on_a_desk(page, queue_of_cases, shots: Path):
+def test_an_engineer_works_a_case_on_a_desk(page, queue_of_cases):
     first, second = queue_of_cases
     page.set_viewport_size(DESK)
     _log_in(page)
     page.goto("/staff/?view=unassigned")
+    check_screen(page, "staff queue", "#queue")
     page.keyboard.press("?")
     help_dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
     help_dialog.wait_for()
     assert help_dialog.get_by_text("select the next / previous case").is_visible()
-    page.screenshot(path=shots / "staff-queue-shortcuts-1280.png")
+    check_screen(page, "staff queue shortcuts", "#shortcut-help")
     page.keyboard.press("Escape")
     assert not help_dialog.is_visible()
 
     page.keyboard.press("j")  # the soonest due: the P2
     assert "is-selected" in page.locator("[data-queue-row]").first.get_attribute("class")
-    page.screenshot(path=shots / "staff-queue-selected-1280.png")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name=f"Case {first.number}: Storage repository").wait_for()
-    page.screenshot(path=shots / "staff-workspace-first-screen-1280.png")
+    check_screen(page, "staff case workspace", "#workspace-panel")
     assert _in_view(page, "#workspace-panel #facts-heading")
     assert _in_view(page, "#response-clock") and _in_view(page, "#reply-heading")
     newest = page.locator(".workspace-timeline > li").first
@@ -146,25 +130,21 @@ def test_an_engineer_works_a_case_on_a_desk(page, queue_of_cases, shots: Path):
     assert page.locator("#case-status").inner_text() == "Waiting on support"
     newest = page.locator(".workspace-timeline > li").first
     assert "Hello Casey Contact" in newest.inner_text() or "Status changed" in newest.inner_text()
-    assert _no_sideways_scroll(page)
-    page.screenshot(path=shots / "staff-workspace-1280.png")
-    assert_accessible(page)
+    check_screen(page, "staff case after a reply", "#workspace-done")
 
     page.keyboard.press("n")
     page.get_by_role("heading", name=f"Case {second.number}: Console blank").wait_for()
 
 
-def test_an_engineer_works_a_case_on_a_phone(page, queue_of_cases, shots: Path):
+def test_an_engineer_works_a_case_on_a_phone(page, queue_of_cases):
     first, _ = queue_of_cases
     page.set_viewport_size(PHONE)
     _log_in(page)
     page.goto(f"/cases/{first.number}")
-    assert _no_sideways_scroll(page)
+    check_screen(page, "staff case workspace", "#facts-heading")
     panel = page.locator("#workspace-panel").bounding_box()
     conversation = page.locator("#conversation").bounding_box()
     assert panel["y"] < conversation["y"]  # the facts come first on a phone
-    assert _in_view(page, "#facts-heading")
-    page.screenshot(path=shots / "staff-workspace-390.png", full_page=False)
 
     page.get_by_role("button", name="Take this case").click()
     page.get_by_text("The case is yours.").wait_for()
@@ -173,6 +153,4 @@ def test_an_engineer_works_a_case_on_a_phone(page, queue_of_cases, shots: Path):
     page.get_by_role("button", name="Change status").click()
     page.get_by_text("The status is changed.").wait_for()
     assert _in_view(page, "#workspace-done")
-    assert _no_sideways_scroll(page)
-    page.screenshot(path=shots / "staff-workspace-action-390.png")
-    assert_accessible(page)
+    check_screen(page, "staff case after an action", "#workspace-done")
