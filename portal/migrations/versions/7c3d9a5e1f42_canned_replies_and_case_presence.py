@@ -1,7 +1,7 @@
 """Canned replies per team, and who is looking at a case right now
 
 Revision ID: 7c3d9a5e1f42
-Revises: 26a50efd8ef0
+Revises: f2a6d8c4b197
 Create Date: 2026-12-02 10:30:00
 
 """
@@ -13,7 +13,7 @@ from portal.models.types import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '7c3d9a5e1f42'
-down_revision = '26a50efd8ef0'
+down_revision = 'f2a6d8c4b197'
 branch_labels = None
 depends_on = None
 
