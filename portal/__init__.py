@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.pages.views import bp as pages_bp
     from portal.partners.views import bp as partners_bp
     from portal.releases.views import bp as releases_bp
+    from portal.staff import canned_views as _canned_views  # noqa: F401  (routes on bp)
     from portal.staff import case_views as _staff_case_views  # noqa: F401  (routes on bp)
     from portal.staff.views import bp as staff_bp
     from portal.surveys.views import bp as surveys_bp

@@ -15,7 +15,9 @@ from markupsafe import Markup
 # Bump when render_markdown's output changes in a way its settings below do not show (the
 # stored renderings carry a version derived from this, the settings and the libraries').
 RENDERER_REVISION = 1
-EXTENSIONS = ["fenced_code", "tables", "sane_lists", "codehilite", "nl2br"]
+# pymdownx.superfences instead of Python-Markdown's fenced_code: fenced_code only sees fences
+# at the left margin, so a code block inside a numbered step came out as inline code.
+EXTENSIONS = ["pymdownx.superfences", "tables", "sane_lists", "codehilite", "nl2br"]
 EXTENSION_CONFIGS = {
     # Pygments marks tokens with CSS classes (static/highlight.css), never inline styles.
     "codehilite": {"guess_lang": False, "css_class": "highlight", "noclasses": False},

@@ -40,5 +40,5 @@ def test_the_first_and_last_pages_link_only_inwards(app):
 def test_with_a_target_the_links_swap_the_list_in_place(app):
     html = render_pager(app, Page(["x"] * 10, total=25, page=2, per_page=10), "#people")
 
-    assert 'hx-get="/admin/users?q=ada&amp;page=3" hx-target="#people"' in html
-    assert 'hx-push-url="true"' in html and 'href="/admin/users?q=ada&amp;page=3"' in html
+    assert 'data-hx-get="/admin/users?q=ada&amp;page=3" data-hx-target="#people"' in html
+    assert 'data-hx-push-url="true"' in html and 'href="/admin/users?q=ada&amp;page=3"' in html

@@ -152,6 +152,12 @@ def can_see_article_ratings(user: Any) -> bool:
     return role is not None and role.is_staff
 
 
+def is_staff(user: Any) -> bool:
+    """Anyone working for the vendor, whatever their role."""
+    role = _role(user)
+    return role is not None and role.is_staff
+
+
 def can_moderate(user: Any) -> bool:
     return _role(user) in MODERATORS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 
 from sqlalchemy import func, select
@@ -42,6 +42,38 @@ def normalise_email(email: str) -> str:
 @cache
 def time_zones() -> list[str]:
     return sorted(zoneinfo.available_timezones())
+
+
+# The regions a time-zone name starts with, in the order the picker lists them; anything else
+# (UTC, Etc/GMT+5, legacy names such as US/Eastern) is listed last, under "Other".
+ZONE_REGIONS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+
+
+def time_zone_groups(now: datetime | None = None) -> dict[str, list[tuple[str, str]]]:
+    """Every time zone as (name, label) grouped by region, for a picker with <optgroup>s:
+    "Australia" holds ("Australia/Sydney", "Sydney (UTC+11:00)")."""
+    moment = now or datetime.now(UTC)
+    groups: dict[str, list[tuple[str, str]]] = {region: [] for region in ZONE_REGIONS}
+    groups["Other"] = []
+    for name in time_zones():
+        region, _, place = name.partition("/")
+        offset = moment.astimezone(zoneinfo.ZoneInfo(name)).strftime("%z")
+        utc = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+        if region in groups and place:
+            groups[region].append((name, f"{place.replace('_', ' ')} ({utc})"))
+        else:
+            groups["Other"].append((name, f"{name} ({utc})"))
+    return {region: zones for region, zones in groups.items() if zones}
 
 
 def check_email(email: str) -> str:

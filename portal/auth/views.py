@@ -18,6 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 from werkzeug.wrappers import Response
 
+from portal.accounts import entitlement
 from portal.accounts import service as accounts
 from portal.auth import service
 from portal.auth.forms import (
@@ -30,6 +31,7 @@ from portal.auth.forms import (
 )
 from portal.domain_error import DomainError
 from portal.extensions import limiter
+from portal.models import User
 from portal.surveys.service import pending_invitations
 
 bp = Blueprint("auth", __name__)
@@ -89,7 +91,14 @@ def login() -> Response | tuple[str, int] | str:
         return render_template("auth/login.html", form=form), 401
     _start_session(user, bool(form.remember.data))
     flash(f"Welcome back, {user.name}.", "success")
-    return redirect(safe_next(request.args.get("next")))
+    return redirect(safe_next(request.args.get("next"), landing_page(user)))
+
+
+def landing_page(user: User) -> str:
+    """Where a login without `next` lands: support engineers start their day on the queue."""
+    if entitlement.can_work_cases(user) and "staff.queue" in current_app.view_functions:
+        return "staff.queue"
+    return "pages.home"
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -169,7 +178,7 @@ def _profile_form() -> ProfileForm:
         name=current_user.name if request.method == "GET" else None,
         timezone=current_user.timezone if request.method == "GET" else None,
     )
-    form.timezone.choices = accounts.time_zones()
+    form.timezone.choices = accounts.time_zone_groups()
     return form
 
 

@@ -27,6 +27,7 @@ from portal.forms import bound_form, show_errors
 from portal.htmx import is_htmx_request, render
 from portal.models import Case, CaseStatus
 from portal.models.types import utcnow
+from portal.offerings.service import current_policy
 from portal.policy import Severity, Tier
 
 
@@ -52,14 +53,21 @@ def case_context(case: Case, **extra: Any) -> dict[str, Any]:
     """Everything the case page and its fragments need, as flags rather than queries."""
     acting = entitlement.can_act_on_case_as_customer(current_user, case)
     status = CaseStatus(case.status)
+    tier, severity = Tier(case.tier), Severity(case.severity)
+    timeline = queries.timeline_for(case, current_user)
+    newest_first = request.args.get("order") == "newest"
     return {
         "case": case,
         "status": status,
-        "severity": Severity(case.severity),
+        "severity": severity,
         "customer_severity": Severity(case.customer_severity),
-        "tier": Tier(case.tier),
+        "tier": tier,
+        "response_target": current_policy().target_for(tier, severity).describe(),
         "clock": response_clock(case, utcnow()),
-        "timeline": queries.timeline_for(case, current_user),
+        "timeline": timeline[::-1] if newest_first else timeline,
+        "newest_first": newest_first,
+        "newest_message": next((e for e in reversed(timeline) if e.message), None),
+        "waits_on_customer": acting and status is CaseStatus.WAITING_ON_CUSTOMER,
         "can_reply": acting and not case.is_closed,
         "can_upload": acting and not case.is_closed,
         "can_escalate": acting and not case.escalated and not case.is_closed,
@@ -69,7 +77,11 @@ def case_context(case: Case, **extra: Any) -> dict[str, Any]:
         "read_only_staff": entitlement.can_work_cases(current_user),
         "agreement_lapsed": entitlement.agreement_lapsed_for(current_user, case),
         **staff_tools_context(
-            case, current_user, extra.pop("staff_form", None), extra.pop("staff_action", None)
+            case,
+            current_user,
+            extra.pop("staff_form", None),
+            extra.pop("staff_action", None),
+            extra.pop("staff_done", None),
         ),
         "max_file_size": human_size(max_attachment_bytes()),
         "max_file_bytes": max_attachment_bytes(),
@@ -104,7 +116,7 @@ def reply(number: str) -> Response:
         response.headers["HX-Reswap-Errors"] = "true"
         return response
     if is_htmx_request():
-        return _page(case)
+        return _page(case, reply_sent=True)
     flash("Your message was added to the case.", "success")
     return redirect(url_for("cases.show", number=case.number, _anchor="conversation"))
 

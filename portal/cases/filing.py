@@ -12,6 +12,7 @@ from sqlalchemy import text
 from werkzeug.datastructures import FileStorage
 
 from portal.accounts import entitlement
+from portal.accounts.self_help import filing_refusal
 from portal.cases.attachments import save_attachment, uploaded_files
 from portal.cases.escalation import escalate, mentions_please_escalate
 from portal.cases.timeline import record_event
@@ -114,12 +115,7 @@ def filing_organisation(contact: User, organisation_id: int | None) -> Organisat
     """The organisation to file for: the one chosen, or the contact's only one."""
     organisations = entitlement.filing_organisations(contact)
     if not organisations:
-        raise DomainError(
-            "Your account cannot open support cases: that needs a current Base or Gold "
-            "agreement and the Support Administrator role. The knowledge base and forums "
-            "are open to you.",
-            status=403,
-        )
+        raise DomainError(filing_refusal(contact), status=403)
     if organisation_id is None:
         if len(organisations) > 1:
             raise DomainError({"organisation": "Choose the organisation this case is for."})

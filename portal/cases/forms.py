@@ -96,6 +96,9 @@ class StaffReplyForm(FlaskForm):
         id="staff-reply",
         render_kw={"required": True},
     )
+    # The team's canned replies and the statuses allowed after a reply, set with the page.
+    canned = SelectField("Canned reply", id="staff-canned", validate_choice=False)
+    then_status = SelectField("Then set the status", id="staff-reply-status", validate_choice=False)
 
 
 class NoteForm(FlaskForm):

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from portal.accounts import entitlement
+from portal.accounts.self_help import self_help_context
 from portal.cases import (
     case_views,  # noqa: F401  (registers the case page routes on bp)
     filing,
@@ -24,10 +25,10 @@ from portal.domain_error import DomainError
 from portal.extensions import csrf
 from portal.forms import show_errors
 from portal.htmx import render
-from portal.models import CaseStatus
+from portal.models import CaseStatus, Organisation
 from portal.numbers import parse_id, parse_page
-from portal.pages.views import self_help_context
-from portal.policy import Severity
+from portal.offerings.service import current_policy
+from portal.policy import Severity, Tier
 
 __all__ = ["bp"]
 
@@ -42,12 +43,29 @@ def _case_form(values: Any = None) -> CaseForm:
     return form
 
 
+def _response_targets(organisations: list[Organisation]) -> list[tuple[Tier, dict[Severity, str]]]:
+    """The first-reply target of each severity for each tier the person files under, from the
+    response-target table (one tier for nearly everyone)."""
+    policy = current_policy()
+    tiers = sorted(
+        {
+            Tier(agreement.tier)
+            for org in organisations
+            if (agreement := entitlement.active_agreement(org))
+        },
+        key=list(Tier).index,
+    )
+    return [(tier, {s: policy.target_for(tier, s).describe() for s in Severity}) for tier in tiers]
+
+
 def _form_context(form: CaseForm, **extra: Any) -> dict[str, Any]:
+    organisations = entitlement.filing_organisations(current_user)
     return {
         "form": form,
         "draft": form.draft(),
         "severities": list(Severity),
-        "organisations": entitlement.filing_organisations(current_user),
+        "response_targets": _response_targets(organisations),
+        "organisations": organisations,
         "chosen_organisation": parse_id(form.organisation.data),
         "max_file_size": human_size(max_attachment_bytes()),
         "max_file_bytes": max_attachment_bytes(),
@@ -64,7 +82,7 @@ def new() -> Response | str | tuple[str, int]:
         # Support staff open cases for customers from the Gold-line form, not as a customer.
         return redirect(url_for("staff.phone_case"))
     if not entitlement.can_file_case(current_user):
-        return render_template("pages/self_help.html", **self_help_context())
+        return render_template("pages/self_help.html", **self_help_context(current_user))
     if request.method == "GET":
         return render_template("cases/new.html", **_form_context(_case_form(request.args)))
     accept_uploads()  # before the form reads the body
@@ -95,7 +113,7 @@ def new() -> Response | str | tuple[str, int]:
 def suggestions() -> Response | str:
     """Articles matching what the customer has typed so far (the deflection panel)."""
     if not entitlement.can_file_case(current_user):
-        return render_template("pages/self_help.html", **self_help_context())
+        return render_template("pages/self_help.html", **self_help_context(current_user))
     form = _case_form(request.args)
     draft = form.draft()
     hits = suggestions_for(draft.subject, draft.description)
@@ -136,7 +154,7 @@ def index() -> Response | str:
         entitlement.can_work_cases(current_user)
         or entitlement.contact_organisations(current_user, entitlement.ContactKind.SUPPORT_ADMIN)
     ):
-        return render_template("pages/self_help.html", **self_help_context())
+        return render_template("pages/self_help.html", **self_help_context(current_user))
     products = current_app.config["VENDOR_PRODUCTS"]
     filters = queries.CaseFilters.from_args(request.args, products)
     cases = queries.list_cases(current_user, filters, parse_page(request.args.get("page")))

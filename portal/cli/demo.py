@@ -81,6 +81,7 @@ DEMO_SEEDERS: list[str] = [
     "portal.docs.service:seed_demo_docs",
     "portal.cases.demo:seed_demo_cases",
     "portal.staff.profiles:seed_demo_profiles",
+    "portal.cases.canned:seed_demo_canned_replies",
     "portal.forums.seed:seed_demo_forums",
     "portal.ideas.seed:seed_demo_ideas",
 ]

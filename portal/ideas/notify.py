@@ -20,7 +20,7 @@ from portal.ideas.service import STATUS_MAIL_JOB, find_idea
 from portal.jobs import handler
 from portal.links import public_url
 from portal.mail.outbox import queue_mail
-from portal.models import IdeaVote, User
+from portal.models import Idea, IdeaVote, User
 
 _SALT = "idea-unsubscribe"
 
@@ -50,6 +50,10 @@ def stop_mail(vote: IdeaVote) -> None:
     db.session.flush()
 
 
+def status_mail_subject(idea: Idea) -> str:
+    return f"Idea update: {' '.join(idea.title.split())}"[:200]
+
+
 @handler(STATUS_MAIL_JOB)
 def send_status_mail(payload: dict[str, Any], now: datetime) -> None:
     idea = find_idea(int(payload["idea_id"]))
@@ -71,7 +75,7 @@ def send_status_mail(payload: dict[str, Any], now: datetime) -> None:
         queue_mail(
             vote.user.email,
             "idea_status",
-            subject=f"Idea update: {' '.join(idea.title.split())}"[:200],
+            subject=status_mail_subject(idea),
             headers={
                 "List-Unsubscribe": f"<{unsubscribe_url}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.forums.service import clean_body, clean_title
 from portal.forums.suggestion_terms import accept_terms, has_accepted_terms
 from portal.jobs import enqueue
-from portal.models import Idea, IdeaStatus, IdeaVote
+from portal.models import Idea, IdeaStatus, IdeaStatusChange, IdeaVote, User
 from portal.models.types import utcnow
 from portal.pagination import Page, paginate
 
@@ -195,10 +195,10 @@ def has_voted(idea: Idea, user: Any) -> bool:
     )
 
 
-def set_status(idea: Idea, user: Any, status: Any, note: Any = "", release: Any = "") -> Idea:
-    """A product manager moves the idea on, with a public note; every voter is mailed."""
-    if not entitlement.can_set_idea_status(user):
-        raise DomainError("Only product managers set the status of ideas.", status=403)
+def parse_status_change(
+    status: Any, note: Any = "", release: Any = ""
+) -> tuple[IdeaStatus, str, str]:
+    """The status, note and release a product manager sent, checked; DomainError otherwise."""
     try:
         new_status = IdeaStatus(status)
     except ValueError as error:
@@ -211,15 +211,63 @@ def set_status(idea: Idea, user: Any, status: Any, note: Any = "", release: Any 
     release = (release or "").strip() if isinstance(release, str) else ""
     if len(release) > 40:
         raise DomainError("Give the release as a short version such as 4.1.", field="release")
+    return new_status, note.strip(), release
+
+
+def set_status(idea: Idea, user: Any, status: Any, note: Any = "", release: Any = "") -> Idea:
+    """A product manager moves the idea on, with a public note; every voter is mailed."""
+    if not entitlement.can_set_idea_status(user):
+        raise DomainError("Only product managers set the status of ideas.", status=403)
+    new_status, note, release = parse_status_change(status, note, release)
     # "Shipped" names its release when one is given (or was given before); the API's status
     # and note alone are enough, as CONTRACT.md shows.
     changed = new_status.value != idea.status
+    previous = idea.status
     idea.status = new_status.value
-    idea.status_note = note.strip()
+    idea.status_note = note
     if new_status is IdeaStatus.SHIPPED:
         idea.shipped_in_release = release or idea.shipped_in_release
     idea.status_changed_at = utcnow()
+    db.session.add(
+        IdeaStatusChange(
+            idea_id=idea.id,
+            from_status=previous,
+            to_status=idea.status,
+            note=idea.status_note,
+            release=idea.shipped_in_release if new_status is IdeaStatus.SHIPPED else "",
+            changed_by=user,
+            changed_at=idea.status_changed_at,
+        )
+    )
     db.session.flush()
     if changed:
         enqueue(STATUS_MAIL_JOB, {"idea_id": idea.id})
     return idea
+
+
+def status_history(idea: Idea) -> list[IdeaStatusChange]:
+    """The idea's status changes, newest first."""
+    return list(
+        db.session.scalars(
+            select(IdeaStatusChange)
+            .where(IdeaStatusChange.idea_id == idea.id)
+            .options(joinedload(IdeaStatusChange.changed_by))
+            .order_by(IdeaStatusChange.changed_at.desc(), IdeaStatusChange.id.desc())
+        )
+    )
+
+
+def status_mail_recipients(idea: Idea) -> list[User]:
+    """Who a status change of ``idea`` mails: its voters who still take the mail."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(IdeaVote, IdeaVote.user_id == User.id)
+            .where(
+                IdeaVote.idea_id == idea.id,
+                IdeaVote.mail_updates.is_(True),
+                User.active.is_(True),
+            )
+            .order_by(User.id)
+        )
+    )

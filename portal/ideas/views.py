@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -15,8 +18,10 @@ from portal.forums.suggestion_terms import terms_paragraphs
 from portal.htmx import is_htmx_request, render
 from portal.ideas import notify, service, tiers
 from portal.ideas.forms import IdeaEditForm, IdeaForm, IdeaStatusForm
+from portal.ideas.notify import status_mail_subject
+from portal.mail.outbox import render_bodies
 from portal.markdown import render_markdown
-from portal.models import Idea, IdeaStatus
+from portal.models import Idea, IdeaStatus, User
 from portal.numbers import parse_page
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideas")
@@ -100,15 +105,20 @@ def _idea_or_404(idea_id: int) -> Idea:
 def show(idea_id: int) -> str:
     idea = _idea_or_404(idea_id)
     return render_template(
-        "ideas/show.html",
-        idea=idea,
-        body=idea.html,
-        voted=service.has_voted(idea, current_user),
-        tier_votes=tiers.votes_by_tier(idea, current_user),
-        can_set_status=entitlement.can_set_idea_status(current_user),
-        can_edit=service.can_edit(idea, current_user),
-        status_form=IdeaStatusForm.for_idea(idea),
+        "ideas/show.html", **_show_context(idea), status_form=IdeaStatusForm.for_idea(idea)
     )
+
+
+def _show_context(idea: Idea) -> dict[str, Any]:
+    return {
+        "idea": idea,
+        "body": idea.html,
+        "voted": service.has_voted(idea, current_user),
+        "tier_votes": tiers.votes_by_tier(idea, current_user),
+        "can_set_status": entitlement.can_set_idea_status(current_user),
+        "can_edit": service.can_edit(idea, current_user),
+        "history": service.status_history(idea),
+    }
 
 
 @bp.route("/<int:idea_id>/edit", methods=["GET", "POST"])
@@ -186,30 +196,59 @@ def _safe_back(default: str) -> str:
 
 @bp.route("/<int:idea_id>/status", methods=["POST"])
 @login_required
-def set_status(idea_id: int) -> Response | tuple[str, int]:
+def set_status(idea_id: int) -> Response | tuple[str, int] | str:
+    """Set an idea's status. A change that mails its voters is shown first, with the mail
+    they will get, and is made once the product manager confirms it (`confirmed=yes`)."""
     if not entitlement.can_set_idea_status(current_user):
         abort(403, "Only product managers set the status of ideas.")
     idea = _idea_or_404(idea_id)
     form = IdeaStatusForm()
     try:
-        service.set_status(
-            idea, current_user, form.status.data, form.note.data or "", form.release.data or ""
+        new_status, note, release = service.parse_status_change(
+            form.status.data, form.note.data or "", form.release.data or ""
         )
+        recipients = service.status_mail_recipients(idea) if new_status.value != idea.status else []
+        if recipients and request.form.get("confirmed") != "yes":
+            return render_template(
+                "ideas/confirm_status.html",
+                idea=idea,
+                form=form,
+                new_status=new_status,
+                recipients=len(recipients),
+                preview=_status_mail_preview(idea, new_status, note, release, recipients[0]),
+            )
+        service.set_status(idea, current_user, new_status.value, note, release)
     except DomainError as problem:
         show_errors(form, problem)
         idea = _idea_or_404(idea_id)
         return render_template(
-            "ideas/show.html",
-            idea=idea,
-            body=idea.html,
-            voted=service.has_voted(idea, current_user),
-            tier_votes=tiers.votes_by_tier(idea, current_user),
-            can_set_status=True,
-            can_edit=service.can_edit(idea, current_user),
-            status_form=form,
+            "ideas/show.html", **_show_context(idea), status_form=form
         ), problem.status
-    flash(f"The status is now “{idea.status_enum.label}”; voters will get an email.", "success")
+    count = len(recipients)
+    mailed = f" {count} voter{'' if count == 1 else 's'} will get an email." if count else ""
+    flash(f"The status is now “{idea.status_enum.label}”.{mailed}", "success")
     return redirect(url_for("ideas.show", idea_id=idea.id))
+
+
+def _status_mail_preview(
+    idea: Idea, status: IdeaStatus, note: str, release: str, recipient: User
+) -> dict[str, str]:
+    """The mail the first voter would get, rendered from the real template."""
+    shown = SimpleNamespace(
+        id=idea.id,
+        title=idea.title,
+        status=status.value,
+        status_enum=status,
+        status_note=note,
+        shipped_in_release=release or idea.shipped_in_release,
+    )
+    body, _ = render_bodies(
+        "idea_status",
+        recipient=recipient,
+        idea=shown,
+        unsubscribe_url="(each voter's own one-click unsubscribe link)",
+    )
+    return {"to": recipient.name, "subject": status_mail_subject(idea), "body": body}
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

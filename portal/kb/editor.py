@@ -10,11 +10,14 @@ from werkzeug.wrappers import Response
 from portal.accounts import entitlement
 from portal.domain_error import DomainError
 from portal.forms import show_errors
+from portal.htmx import render
 from portal.kb import service
 from portal.kb.blueprint import bp
 from portal.kb.diff import revision_diff
 from portal.kb.forms import ArticleEditForm, article_values
 from portal.markdown import render_markdown
+from portal.models import ArticleStatus
+from portal.numbers import parse_page
 from portal.search import apply_now
 from portal.transactions import after_commit
 
@@ -25,9 +28,24 @@ def _require_editor() -> None:
 
 
 @bp.route("/manage")
-def manage() -> str:
+def manage() -> Response:
+    """Every article for KB engineers, searched, filtered and paged; HTMX swaps the list."""
     _require_editor()
-    return render_template("kb/manage.html", articles=service.list_articles(include_drafts=True))
+    filters = {
+        "q": request.args.get("q", "").strip()[:200],
+        "status": request.args.get("status", ""),
+        "product": request.args.get("product", "")[:80],
+        "sort": request.args.get("sort", "updated"),
+    }
+    page = service.manage_articles(**filters, page=parse_page(request.args.get("page")))
+    return render(
+        "kb/manage.html",
+        "kb/_manage_list.html",
+        page=page,
+        filters=filters,
+        products=service.article_products(),
+        statuses=list(ArticleStatus),
+    )
 
 
 @bp.route("/preview", methods=["POST"])

@@ -7,13 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import Article, ArticleRating, ArticleRevision, ArticleStatus, User
 from portal.models.types import utcnow
+from portal.pagination import Page, paginate
 from portal.search import record_change
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
@@ -46,6 +47,49 @@ def list_articles(*, include_drafts: bool = False) -> list[Article]:
     if not include_drafts:
         query = query.where(Article.status == ArticleStatus.PUBLISHED.value)
     return list(db.session.scalars(query))
+
+
+MANAGE_PER_PAGE = 25
+MANAGE_SORTS = {
+    "updated": (Article.updated_at.desc(), Article.id.desc()),
+    "title": (func.lower(Article.title), Article.id),
+}
+
+
+def manage_articles(
+    q: str = "", status: str = "", product: str = "", sort: str = "updated", page: int = 1
+) -> Page[Article]:
+    """The KB engineers' list of every article, drafts included: words in the title, slug or
+    summary narrow it, as do a status and a product; newest change first unless sorted by
+    title."""
+    query = select(Article)
+    for word in q.split()[:8]:
+        pattern = f"%{word.lower()[:100]}%"
+        query = query.where(
+            or_(
+                func.lower(Article.title).like(pattern),
+                func.lower(Article.slug).like(pattern),
+                func.lower(Article.summary).like(pattern),
+            )
+        )
+    if status in {s.value for s in ArticleStatus}:
+        query = query.where(Article.status == status)
+    if product:
+        query = query.where(Article.product == product)
+    order = MANAGE_SORTS.get(sort, MANAGE_SORTS["updated"])
+    return paginate(query.order_by(*order), page, MANAGE_PER_PAGE)
+
+
+def article_products() -> list[str]:
+    """The products articles are written for, for the list's filter."""
+    return list(
+        db.session.scalars(
+            select(Article.product)
+            .where(Article.product != "")
+            .distinct()
+            .order_by(Article.product)
+        )
+    )
 
 
 def _text(data: Mapping[str, Any], name: str, limit: int, *, required: bool = False) -> str:

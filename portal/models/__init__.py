@@ -21,7 +21,13 @@ from portal.models.cases import (
 )
 from portal.models.docs import DocPage
 from portal.models.forums import Category, Post, PostRevision, Report, Topic, TopicWatch
-from portal.models.ideas import Idea, IdeaStatus, IdeaVote, SuggestionTermsAcceptance
+from portal.models.ideas import (
+    Idea,
+    IdeaStatus,
+    IdeaStatusChange,
+    IdeaVote,
+    SuggestionTermsAcceptance,
+)
 from portal.models.jobs import Job, OutgoingMail
 from portal.models.kb import Article, ArticleRating, ArticleRevision, ArticleStatus
 from portal.models.licenses import LicenseKey, RenewalRequest
@@ -30,7 +36,7 @@ from portal.models.partners import Partner
 from portal.models.releases import Release, ReleaseKind
 from portal.models.search import SearchChange
 from portal.models.settings import PolicyRecord
-from portal.models.staff import CaseArticleLink, StaffProfile
+from portal.models.staff import CannedReply, CaseArticleLink, CasePresence, StaffProfile
 from portal.models.surveys import SurveyAnswer, SurveyCampaign, SurveyInvitation
 
 __all__ = [
@@ -42,7 +48,9 @@ __all__ = [
     "Agreement",
     "Attachment",
     "Case",
+    "CannedReply",
     "CaseArticleLink",
+    "CasePresence",
     "CaseEvent",
     "CaseMessage",
     "CaseNotice",
@@ -58,6 +66,7 @@ __all__ = [
     "Idea",
     "IncomingMail",
     "IdeaStatus",
+    "IdeaStatusChange",
     "IdeaVote",
     "Post",
     "PostRevision",

@@ -59,6 +59,32 @@ class Idea(RenderedMarkdown, db.Model):
         return IdeaStatus(self.status)
 
 
+class IdeaStatusChange(db.Model):
+    """One step of an idea's status history, shown on its page: what it became, with the
+    note and release given, who set it and when."""
+
+    __tablename__ = "idea_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id"), index=True)
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    release: Mapped[str] = mapped_column(String(40), default="")
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    changed_by: Mapped[User | None] = relationship("User")
+
+    @property
+    def from_enum(self) -> IdeaStatus:
+        return IdeaStatus(self.from_status)
+
+    @property
+    def to_enum(self) -> IdeaStatus:
+        return IdeaStatus(self.to_status)
+
+
 class IdeaVote(db.Model):
     __tablename__ = "idea_votes"
     __table_args__ = (UniqueConstraint("idea_id", "user_id"),)

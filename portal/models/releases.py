@@ -41,6 +41,8 @@ class Release(RenderedMarkdown, db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     notes_html: Mapped[str | None] = mapped_column(Text)
     fixes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Each fixed bug's title by its number, as the release notes list them; a bug may have none.
+    fix_titles: Mapped[dict[str, str] | None] = mapped_column(JSON, default=dict)
     production: Mapped[bool] = mapped_column(default=False)
     released_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -49,6 +51,12 @@ class Release(RenderedMarkdown, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     created_by: Mapped[User | None] = relationship("User")
+
+    @property
+    def fixed_bugs(self) -> list[tuple[str, str]]:
+        """Each fixed bug's number with its title ("" when none was recorded)."""
+        titles = self.fix_titles or {}
+        return [(bug, titles.get(bug, "")) for bug in self.fixes or ()]
 
     @property
     def kind_enum(self) -> ReleaseKind:

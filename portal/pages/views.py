@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
-from portal.accounts.service import time_zones
+from portal.accounts.self_help import self_help_context
+from portal.accounts.service import time_zone_groups, time_zones
 from portal.extensions import db, limiter
+from portal.models import CaseStatus
 from portal.models.types import utcnow
 from portal.offerings.service import current_policy, hours_for_viewer, target_table
-from portal.policy import Tier
+from portal.pages.home import home_summary
+from portal.policy import Severity, Tier
 from portal.templating import viewer_zone
 
 bp = Blueprint("pages", __name__)
@@ -20,28 +23,13 @@ bp = Blueprint("pages", __name__)
 
 @bp.route("/")
 def home() -> str:
-    return render_template("pages/home.html")
+    return render_template("pages/home.html", summary=home_summary(current_user))
 
 
 @bp.route("/self-help")
 def self_help() -> str:
     """Where people without a current support agreement are sent instead of the case form."""
-    return render_template("pages/self_help.html", **self_help_context())
-
-
-def self_help_context() -> dict[str, object]:
-    expired = [
-        org
-        for org in entitlement.contact_organisations(
-            current_user, entitlement.ContactKind.SUPPORT_ADMIN
-        )
-        if entitlement.active_agreement(org) is None
-    ]
-    return {
-        "expired_organisations": expired,
-        "renewal_due": entitlement.renewal_due(current_user),
-        "sales_email": current_app.config["SALES_EMAIL"],
-    }
+    return render_template("pages/self_help.html", **self_help_context(current_user))
 
 
 @bp.route("/policies/")
@@ -83,7 +71,7 @@ def support() -> str:
     return render_template(
         "pages/support.html",
         zone=zone,
-        zones=time_zones(),
+        zone_groups=time_zone_groups(),
         hours=hours_for_viewer(policy, zone, today),
         targets=target_table(policy),
         tiers=list(Tier),
@@ -91,4 +79,14 @@ def support() -> str:
         or entitlement.can_work_cases(current_user),
         gold_phone=current_app.config["GOLD_SUPPORT_PHONE"],
         today=today,
+    )
+
+
+@bp.route("/staff/style")
+def style_guide() -> str:
+    """The design system's components, each shown as it renders, for staff building pages."""
+    if not entitlement.is_staff(current_user):
+        abort(403)
+    return render_template(
+        "pages/style.html", statuses=list(CaseStatus), severities=list(Severity), now=utcnow()
     )

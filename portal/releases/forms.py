@@ -27,7 +27,14 @@ class ReleaseForm(FlaskForm):
         validate_choice=False,
     )
     released_on = StringField("Release date", render_kw={"type": "date"})
-    fixes = TextAreaField("Bug tracking numbers fixed (separated by commas or lines)")
+    fixes = TextAreaField(
+        "Bugs fixed",
+        description=(
+            "One per line, the bug tracking number and its title: “CA-10231: NFS storage "
+            "repositories stay detached after a host reboot”. The release notes list each with "
+            "its title."
+        ),
+    )
     notes = TextAreaField("Release notes (Markdown)")
     production = BooleanField(
         "Production release",
@@ -52,7 +59,9 @@ def release_values(release: Release | None) -> dict[str, object]:
         "version": release.version,
         "kind": release.kind,
         "released_on": release.released_on.isoformat(),
-        "fixes": ", ".join(release.fixes or ()),
+        "fixes": "\n".join(
+            f"{bug}: {title}" if title else bug for bug, title in release.fixed_bugs
+        ),
         "notes": release.notes,
         "production": release.production,
     }

@@ -29,6 +29,37 @@ BUG_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_.#]{0,39}$")
 MAX_NOTES = 100_000
 
 
+TITLED_LINE = re.compile(r"^\s*([^\s,;:]+)\s*:\s*(\S.*?)\s*$")
+MAX_TITLE = 200
+
+
+def parse_fixes_with_titles(value: str | Iterable[Any]) -> tuple[list[str], dict[str, str]]:
+    """Bug numbers and their titles. Text takes one bug per line as "CA-1: title" or bare
+    numbers separated by commas, spaces or lines; a list takes numbers or
+    {"id", "title"} objects."""
+    titles: dict[str, str] = {}
+    numbers: list[Any] = []
+    lines = value.splitlines() if isinstance(value, str) else list(value)
+    for line in lines:
+        if isinstance(line, dict):
+            bug, title = line.get("id"), line.get("title") or ""
+        elif isinstance(value, str) and (match := TITLED_LINE.match(line)):
+            bug, title = match.group(1), match.group(2)
+        elif isinstance(value, str):
+            numbers.extend(re.split(r"[\s,;]+", line))
+            continue
+        else:
+            numbers.append(line)
+            continue
+        if not isinstance(title, str) or len(title) > MAX_TITLE:
+            raise DomainError(f"A bug's title must be text under {MAX_TITLE} characters.", "fixes")
+        numbers.append(bug)
+        if title.strip():
+            titles[str(bug).strip()] = " ".join(title.split())
+    fixes = parse_fixes(numbers)
+    return fixes, {bug: title for bug, title in titles.items() if bug in fixes}
+
+
 def parse_fixes(value: str | Iterable[Any]) -> list[str]:
     """Bug tracking numbers from a list or from text separated by commas, spaces or lines."""
     items = re.split(r"[\s,;]+", value) if isinstance(value, str) else list(value)
@@ -94,7 +125,7 @@ def save_release(release: Release | None, data: Mapping[str, Any], user: User | 
     was_production = bool(release.production)
     release.product, release.version, release.kind = product, version, kind.value
     release.notes = notes
-    release.fixes = parse_fixes(data.get("fixes") or [])
+    release.fixes, release.fix_titles = parse_fixes_with_titles(data.get("fixes") or [])
     release.production = production
     release.released_on = released
     release.updated_at = utcnow()
@@ -114,7 +145,13 @@ def seed_demo_releases() -> str:
             "4.0.1",
             "minor",
             "2007-09-10",
-            ["CA-10231", "CA-10502"],
+            [
+                {
+                    "id": "CA-10231",
+                    "title": "NFS storage repositories stay detached after a reboot",
+                },
+                {"id": "CA-10502", "title": "XenCenter shows the wrong memory for Windows guests"},
+            ],
             "Cumulative update for 4.0: fixes NFS storage repositories that stayed detached "
             "after a host reboot, and corrects the memory shown for Windows guests in XenCenter.",
         ),
@@ -123,7 +160,7 @@ def seed_demo_releases() -> str:
             "4.0.1-hotfix1",
             "hotfix",
             "2007-10-02",
-            ["CA-11020"],
+            [{"id": "CA-11020", "title": "Host stops responding when an iSCSI session drops"}],
             "Fixes hosts that stopped responding when an iSCSI target dropped its session "
             "under load.",
         ),
@@ -132,7 +169,11 @@ def seed_demo_releases() -> str:
             "4.1.0",
             "major",
             "2008-03-04",
-            ["CA-11311", "CA-11790", "CA-12004"],
+            [
+                {"id": "CA-11311", "title": "Pool join fails with more than 16 hosts"},
+                {"id": "CA-11790", "title": "Guest VLAN tags lost after XenMotion"},
+                {"id": "CA-12004", "title": "XenMotion stalls on busy 1 Gb networks"},
+            ],
             "Adds resource-pool improvements, VLAN support for guest networks and faster "
             "XenMotion. A 4.0 license key does not work with 4.1; request a new key before "
             "upgrading.",
@@ -142,7 +183,7 @@ def seed_demo_releases() -> str:
             "4.1.0",
             "major",
             "2008-03-04",
-            ["CA-11855"],
+            [{"id": "CA-11855", "title": "Performance graphs blank for pools of one host"}],
             "Console for the 4.1 release, with pool-wide performance graphs.",
         ),
     ]
@@ -150,13 +191,15 @@ def seed_demo_releases() -> str:
     for product, version, kind, released, fixes, notes in history:
         if find_release(product, version):
             continue
+        numbers, titles = parse_fixes_with_titles(fixes)
         db.session.add(
             Release(
                 product=product,
                 version=version,
                 kind=kind,
                 notes=notes,
-                fixes=fixes,
+                fixes=numbers,
+                fix_titles=titles,
                 production=True,
                 released_on=date.fromisoformat(released),
                 production_at=utcnow(),

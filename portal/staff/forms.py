@@ -39,3 +39,18 @@ class PhoneCaseForm(FlaskForm):
 class StaffProfileForm(FlaskForm):
     team = StringField("Team", render_kw={"maxlength": 80})
     skills = TextAreaField("Skills, separated by commas")
+
+
+class CannedReplyForm(FlaskForm):
+    """A manager's canned reply; `portal.cases.canned` checks the values and placeholders."""
+
+    team = StringField(
+        "Team",
+        description="The team on engineers' staff profiles; leave empty to offer it to every team.",
+        render_kw={"maxlength": 80, "list": "known-teams"},
+    )
+    title = StringField("Title", render_kw={"maxlength": 120, "required": True})
+    body = TextAreaField("Text (Markdown)", render_kw={"required": True})
+
+    def reply_data(self) -> dict[str, str]:
+        return {name: getattr(self, name).data or "" for name in ("team", "title", "body")}

@@ -23,7 +23,7 @@ def test_the_case_list_pages_in_place_keeping_the_filters(client, auth, many_cas
 
     assert "<html" not in html
     assert f"{PER_PAGE + 2} cases, soonest response due first; showing 1–{PER_PAGE}." in html
-    assert 'hx-get="/cases/?product=XenServer&amp;page=2" hx-target="#case-list"' in html
+    assert 'data-hx-get="/cases/?product=XenServer&amp;page=2" data-hx-target="#case-list"' in html
 
 
 def test_a_case_list_page_past_the_end_shows_the_last_page(client, auth, many_cases):

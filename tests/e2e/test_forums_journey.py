@@ -192,5 +192,11 @@ def test_staff_views_of_topics_and_ideas_are_accessible(page) -> None:  # noqa: 
     page.get_by_label("Status", exact=True).select_option("planned")
     page.get_by_label("Public note").fill("Planned for the next major release.")
     page.get_by_role("button", name="Save status").click()
-    page.get_by_text("voters will get an email").wait_for()
+    # A status mailed to voters is confirmed first, with the mail shown.
+    page.get_by_role("heading", name="1 voter will get this mail").wait_for()
+    assert "Planned for the next major release." in page.locator(".mail-preview").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, mark it Planned and mail 1 voter").click()
+    page.get_by_text("1 voter will get an email").wait_for()
+    assert page.get_by_role("heading", name="Status history").is_visible()
     assert_accessible(page)

@@ -167,3 +167,22 @@ def test_a_stranger_cannot_even_preview_an_edit(client, auth, idea, voter) -> No
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 403 and "<strong>mine</strong>" not in html
+
+
+def test_a_status_that_mails_voters_is_confirmed_first_with_the_mail_shown(
+    client, auth, idea, voter, product_manager
+) -> None:
+    service.cast_vote(idea, voter)
+    db.session.commit()
+    auth.login("pm@example.com", PASSWORD)
+    sent = {"status": "shipped", "note": "In the spring update.", "release": "5.1"}
+    asked = client.post(f"/ideas/{idea.id}/status", data=sent)
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "1 voter will get this mail" in html
+    assert "Hello Vic Voter" in html and "Status: Shipped in release 5.1" in html
+    assert service.find_idea(idea.id).status == "new"  # nothing changed, nothing queued yet
+    done = client.post(f"/ideas/{idea.id}/status", data=sent | {"confirmed": "yes"})
+    assert done.status_code == 302
+    page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert "Status history" in page and "Shipped in release 5.1" in page
+    assert "from New · Priya Pm" in page

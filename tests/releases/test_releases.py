@@ -149,3 +149,30 @@ def test_api_release_creation_is_refused_to_customers(client):
         "/api/v1/releases", headers=headers, json={"version": "9", "kind": "major"}
     )
     assert response.status_code == 403
+
+
+def test_release_notes_list_each_fixed_bug_with_its_title(client, auth) -> None:
+    from portal.models import Role
+    from tests.conftest import make_user
+
+    make_user("pm@example.com", Role.PRODUCT_MANAGER)
+    auth.login("pm@example.com")
+    form = {
+        "product": "XenServer",
+        "version": "5.0.1",
+        "kind": "minor",
+        "released_on": "2026-11-20",
+        "fixes": "CA-7: Guests lose network after XenMotion\nCA-8, CA-9",
+        "notes": "Fixes.",
+    }
+    assert client.post("/releases/new", data=form).status_code == 302
+    html = client.get("/releases/XenServer/5.0.1").get_data(as_text=True)
+    assert "<code>CA-7</code> Guests lose network after XenMotion" in html
+    assert "<code>CA-9</code> (no title recorded)" in html
+    listing = client.get("/releases/").get_data(as_text=True)
+    assert "Guests lose network after XenMotion" in listing
+    from portal.releases import service
+
+    release = service.find_release("XenServer", "5.0.1")
+    editor = client.get(f"/releases/{release.id}/edit").get_data(as_text=True)
+    assert "CA-7: Guests lose network after XenMotion\nCA-8\nCA-9" in editor
