@@ -39,7 +39,7 @@ REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PASSWORD = "correct-horse-battery"
 WRITER = "writer@example.com"
 CUSTOMER = "admin@gold.example.com"
-LOGIN_LIMIT = 3  # failed logins per account per minute, counted across both servers
+LOGIN_LIMIT = 3  # free failed logins per account and address, counted across both servers
 
 
 @dataclass
@@ -108,7 +108,7 @@ def _environment(database_url: str, folder: Path, prefix: str) -> dict[str, str]
             "PORTAL_SECRET_KEY": "shared-by-every-server",
             "PORTAL_RATELIMIT_STORAGE_URI": REDIS_URL,
             "PORTAL_RATELIMIT_KEY_PREFIX": prefix,
-            "PORTAL_LOGIN_LIMIT_PER_ACCOUNT": f"{LOGIN_LIMIT} per minute",
+            "PORTAL_LOGIN_FREE_ATTEMPTS": str(LOGIN_LIMIT),
             "PORTAL_BASE_URL": "http://127.0.0.1",
             "PORTAL_JOBS_POLL_SECONDS": "1",
             "PYTHONPATH": str(ROOT),
