@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from portal import static_assets
 from portal.accounts import entitlement
+from portal.dates import shown_in
 from portal.mail import render as mail_render
 
 
@@ -76,7 +77,7 @@ def localtime(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M %Z") -> str
     """A moment shown in the viewer's own time zone."""
     if value is None:
         return ""
-    return value.astimezone(viewer_zone()).strftime(fmt)
+    return shown_in(value, viewer_zone(), fmt)
 
 
 def isotime(value: datetime | None) -> str:

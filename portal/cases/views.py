@@ -28,6 +28,7 @@ from portal.models import CaseStatus
 from portal.numbers import parse_id, parse_page
 from portal.pages.views import self_help_context
 from portal.policy import Severity
+from portal.redirects import same_site_or
 
 __all__ = ["bp"]
 
@@ -122,10 +123,7 @@ def deflected() -> Response:
         request.form.get("article_key", ""),
     )
     flash("Glad that helped. No case was opened; you can file one any time.", "success")
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("pages.home")
-    return redirect(target)
+    return redirect(same_site_or(request.form.get("next"), url_for("pages.home")))
 
 
 @bp.route("/cases/")
