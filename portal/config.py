@@ -61,6 +61,8 @@ def defaults(instance_path: str) -> dict[str, object]:
         "LOGIN_FREE_ATTEMPTS": 5,
         "LOGIN_LOCK_SECONDS": 30,
         "LOGIN_LOCK_MAX_SECONDS": 3600,
+        # Ratings of KB articles by readers without an account, per address.
+        "KB_ANONYMOUS_RATINGS_PER_ADDRESS": "10 per hour;30 per day",
         # The largest JSON body the API reads (uploads are multipart and have their own limit).
         "MAX_JSON_BYTES": 2 * 1024 * 1024,
         "PASSWORD_RESET_MAX_AGE": 3600,
