@@ -56,6 +56,15 @@ def defaults(instance_path: str) -> dict[str, object]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per minute;20 per hour",
         "LOGIN_LIMIT_PER_ADDRESS": "20 per minute;200 per hour",
+        # Failed log-ins per account and address (form and API alike): this many are free,
+        # then each waits twice as long as the last, from LOGIN_LOCK_SECONDS up to the max.
+        "LOGIN_FREE_ATTEMPTS": 5,
+        "LOGIN_LOCK_SECONDS": 30,
+        "LOGIN_LOCK_MAX_SECONDS": 3600,
+        # Ratings of KB articles by readers without an account, per address.
+        "KB_ANONYMOUS_RATINGS_PER_ADDRESS": "10 per hour;30 per day",
+        # The largest JSON body the API reads (uploads are multipart and have their own limit).
+        "MAX_JSON_BYTES": 2 * 1024 * 1024,
         "PASSWORD_RESET_MAX_AGE": 3600,
         "API_TOKEN_DAYS": 30,
         "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,

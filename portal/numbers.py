@@ -12,7 +12,8 @@ from portal.models.types import MAX_ID
 def parse_id(text: object) -> int | None:
     """The record id `text` spells in ASCII digits, or None if it cannot name a row."""
     text = str(text if text is not None else "").strip()
-    if not (text.isascii() and text.isdigit()):
+    # The length first: int() refuses over 4,300 digits with an error, and no id has 20.
+    if len(text) > len(str(MAX_ID)) or not (text.isascii() and text.isdigit()):
         return None
     value = int(text)
     return value if 0 < value <= MAX_ID else None

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from portal import static_assets
 from portal.accounts import entitlement
+from portal.dates import shown_in
 from portal.mail import render as mail_render
 from portal.models import CaseStatus
 from portal.models.types import utcnow
@@ -103,7 +104,7 @@ def localtime(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M %Z") -> str
     """A moment shown in the viewer's own time zone."""
     if value is None:
         return ""
-    return value.astimezone(viewer_zone()).strftime(fmt)
+    return shown_in(value, viewer_zone(), fmt)
 
 
 def isotime(value: datetime | None) -> str:

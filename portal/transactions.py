@@ -22,6 +22,7 @@ from portal.extensions import db
 
 log = logging.getLogger(__name__)
 _CALLBACKS = "after_commit"
+_KEEP_ON_REFUSAL = "commit_on_refusal"
 
 
 def after_commit(callback: Callable[[], object]) -> None:
@@ -29,6 +30,12 @@ def after_commit(callback: Callable[[], object]) -> None:
     callbacks = db.session.info.setdefault(_CALLBACKS, [])
     if callback not in callbacks:
         callbacks.append(callback)
+
+
+def commit_even_if_refused() -> None:
+    """Keep this request's changes although its answer is a refusal: a failed log-in is
+    answered 401 and must still count towards the account's back-off."""
+    db.session.info[_KEEP_ON_REFUSAL] = True
 
 
 def commit() -> None:
@@ -41,11 +48,12 @@ def commit() -> None:
 def rollback() -> None:
     db.session.rollback()
     db.session.info.pop(_CALLBACKS, None)
+    db.session.info.pop(_KEEP_ON_REFUSAL, None)
 
 
 def finish_request(response: Response) -> Response:
     """Commit a successful request, roll back a refused or failed one."""
-    if response.status_code >= 400:
+    if response.status_code >= 400 and not db.session.info.pop(_KEEP_ON_REFUSAL, False):
         rollback()
         return response
     try:

@@ -40,7 +40,7 @@ REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PASSWORD = "correct-horse-battery"
 WRITER = "writer@example.com"
 CUSTOMER = "admin@gold.example.com"
-LOGIN_LIMIT = 3  # failed logins per account per minute, counted across both servers
+LOGIN_LIMIT = 3  # free failed logins per account and address, counted across both servers
 
 
 @dataclass
@@ -109,7 +109,7 @@ def _environment(database_url: str, folder: Path, prefix: str) -> dict[str, str]
             "PORTAL_SECRET_KEY": "shared-by-every-server",
             "PORTAL_RATELIMIT_STORAGE_URI": REDIS_URL,
             "PORTAL_RATELIMIT_KEY_PREFIX": prefix,
-            "PORTAL_LOGIN_LIMIT_PER_ACCOUNT": f"{LOGIN_LIMIT} per minute",
+            "PORTAL_LOGIN_FREE_ATTEMPTS": str(LOGIN_LIMIT),
             "PORTAL_BASE_URL": "http://127.0.0.1",
             "PORTAL_JOBS_POLL_SECONDS": "1",
             "PYTHONPATH": str(ROOT),
@@ -277,3 +277,21 @@ def test_a_session_made_on_one_server_is_valid_on_the_other(servers: list[Server
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
         assert response.url.endswith("/account/"), "sent to log in again"
         assert "Wen Writer" in response.read().decode()
+
+
+def test_logging_out_on_one_server_ends_the_session_on_the_other(servers: list[Server]) -> None:
+    a, b = servers
+    jar = CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = browser.open(f"{a.url}/login").read().decode()
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    form = {"email": WRITER, "password": PASSWORD, "csrf_token": token}
+    browser.open(f"{a.url}/login", data=urllib.parse.urlencode(form).encode()).read()
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)  # copied before logging out
+    page = browser.open(f"{a.url}/account/").read().decode()
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    browser.open(f"{a.url}/logout", data=urllib.parse.urlencode({"csrf_token": token}).encode())
+
+    request = urllib.request.Request(f"{b.url}/account/", headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
+        assert "/login" in response.url, "the replayed cookie still worked after logout"

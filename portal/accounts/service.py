@@ -7,7 +7,7 @@ import zoneinfo
 from datetime import UTC, date, datetime
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import generate_password_hash
 
 from portal.accounts.entitlement import SUPPORT_STAFF
@@ -15,8 +15,10 @@ from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import (
     Agreement,
+    ApiToken,
     ContactKind,
     ContactRole,
+    LoginSession,
     Organisation,
     Role,
     StaffProfile,
@@ -115,6 +117,23 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def check_name(name: str) -> str:
+    """A person's name: one line of at most 120 characters."""
+    name = " ".join(name.split())
+    if not name or len(name) > 120:
+        raise DomainError("Enter your name (at most 120 characters).", "name")
+    return name
+
+
+def check_new_account(email: str, name: str, password: str) -> tuple[str, str]:
+    """The normalised email and name of a new account, after checking all three (but not
+    whether the address is taken, which registration must not reveal)."""
+    email = check_email(email)
+    name = check_name(name)
+    check_password(password, email, name)
+    return email, name
+
+
 def create_user(
     email: str,
     name: str,
@@ -122,13 +141,14 @@ def create_user(
     role: Role = Role.EVALUATION,
     timezone: str = "UTC",
     check_strength: bool = True,
+    *,
+    password_hash: str | None = None,
 ) -> User:
-    """Add a person; the email must be new whatever its case."""
+    """Add a person; the email must be new whatever its case. `password_hash` stands in for
+    the password when it was checked and hashed earlier (a confirmed registration)."""
     email = check_email(email)
-    name = name.strip()
-    if not name or len(name) > 120:
-        raise DomainError("Enter your name (at most 120 characters).", "name")
-    if check_strength:
+    name = check_name(name)
+    if check_strength and password_hash is None:
         check_password(password, email, name)
     check_time_zone(timezone)
     if find_user_by_email(email) is not None:
@@ -136,7 +156,7 @@ def create_user(
     user = User(
         email=email,
         name=name,
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         role=Role(role).value,
         timezone=timezone,
     )
@@ -191,17 +211,19 @@ def grant_contact_role(user: User, organisation: Organisation, kind: ContactKind
 
 
 def update_profile(user: User, name: str, timezone: str) -> None:
-    name = name.strip()
-    if not name or len(name) > 120:
-        raise DomainError("Enter your name (at most 120 characters).", "name")
-    user.name = name
+    user.name = check_name(name)
     user.timezone = check_time_zone(timezone)
     db.session.flush()
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password ends every session and API token the account has (the old password
+    may be what leaked); whoever changed it is given a fresh session by the caller."""
     check_password(password, user.email, user.name)
     user.password_hash = hash_password(password)
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    user.session_key = None
     db.session.flush()
 
 

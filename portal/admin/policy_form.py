@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, time
 
+from portal.dates import RANGE_HINT, parse_day
 from portal.domain_error import DomainError
 from portal.policy import BusinessHours, ResponseTarget, Severity, SupportPolicy, Tier
 
@@ -32,10 +33,11 @@ def _holidays(text: str, errors: dict[str, str], key: str) -> frozenset[date]:
         line = line.strip()
         if not line:
             continue
-        try:
-            days.add(date.fromisoformat(line))
-        except ValueError:
-            errors[key] = f"Holiday {line!r} is not a date like 2026-12-25."
+        day = parse_day(line)
+        if day is None:
+            errors[key] = f"Holiday {line[:40]!r} is not a date like 2026-12-25, {RANGE_HINT}."
+        else:
+            days.add(day)
     return frozenset(days)
 
 
@@ -73,7 +75,7 @@ def policy_from_form(form: Mapping[str, str], current: SupportPolicy) -> Support
             if kind not in TARGET_KIND_LABELS:
                 errors[f"{key}-kind"] = f"{tier.label} {severity}: choose a kind of target."
                 continue
-            if not (raw.isascii() and raw.isdigit()) or int(raw) > 1000:
+            if not (raw.isascii() and raw.isdigit()) or len(raw) > 4 or int(raw) > 1000:
                 errors[f"{key}-amount"] = (
                     f"{tier.label} {severity}: the amount must be a whole number."
                 )

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts import service as accounts
+from portal.dates import RANGE_HINT, parse_day
 from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import ContactKind, ContactRole, Organisation, Partner, Role, User
@@ -41,10 +42,10 @@ def organisation_detail(organisation_id: int) -> Organisation | None:
 
 def parse_date(value: str, label: str, field: str) -> date:
     """A date typed as 2026-01-31; refused with ``label`` and ``field`` named."""
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as error:
-        raise DomainError(f"{label}: enter a date like 2026-01-31.", field) from error
+    day = parse_day(value)
+    if day is None:
+        raise DomainError(f"{label}: enter a date like 2026-01-31, {RANGE_HINT}.", field)
+    return day
 
 
 def create_organisation_with_agreement(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -20,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from portal.accounts import entitlement
 from portal.accounts import service as accounts
-from portal.auth import service
+from portal.auth import lockout, service, sessions
 from portal.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -30,8 +28,9 @@ from portal.auth.forms import (
     ResetRequestForm,
 )
 from portal.domain_error import DomainError
-from portal.extensions import limiter
+from portal.extensions import client_address, limiter
 from portal.models import User
+from portal.redirects import same_site_or
 from portal.surveys.service import pending_invitations
 
 bp = Blueprint("auth", __name__)
@@ -50,27 +49,18 @@ def _failed(response: Response) -> bool:
 
 def safe_next(target: str | None, default: str = "pages.home") -> str:
     """Follow `next` only to a path on this site, never to another host."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
-            return target
-    return url_for(default)
+    return same_site_or(target, url_for(default))
 
 
 def _start_session(user, remember: bool) -> None:  # noqa: ANN001 - a User
-    # A fresh session on login: nothing planted before it (session fixation) survives.
+    # A fresh session on login: nothing planted before it (session fixation) survives, and
+    # the server keeps a row for it that logging out deletes.
     session.clear()
+    sessions.open_session(user)
     login_user(user, remember=remember)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_failed,
-    error_message=TOO_MANY_LOGINS,
-)
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
     methods=["POST"],
@@ -85,7 +75,11 @@ def login() -> Response | tuple[str, int] | str:
         return render_template("auth/login.html", form=form)
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400
-    user = service.authenticate(form.email.data or "", form.password.data or "")
+    try:
+        user = service.authenticate(form.email.data or "", form.password.data or "")
+    except DomainError as error:  # locked out for now: the same form, with the wait
+        form.password.errors = [str(error)]
+        return render_template("auth/login.html", form=form), error.status
     if user is None:
         form.password.errors = ["That email and password do not match an account."]
         return render_template("auth/login.html", form=form), 401
@@ -105,6 +99,8 @@ def landing_page(user: User) -> str:
 def logout() -> Response | str:
     if request.method == "GET" and current_user.is_authenticated:
         return render_template("auth/logout.html")
+    if current_user.is_authenticated:
+        sessions.close_session(current_user._get_current_object())
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
@@ -122,13 +118,30 @@ def register() -> Response | tuple[str, int] | str:
     if not form.validate_on_submit():
         return render_template("auth/register.html", form=form), 400
     try:
-        user = accounts.create_user(
+        service.start_registration(
             form.email.data or "", form.name.data or "", form.password.data or ""
         )
     except DomainError as error:
         getattr(form, error.field or "email").errors = [str(error)]
-        status = 409 if "already exists" in str(error) else 400
-        return render_template("auth/register.html", form=form), status
+        return render_template("auth/register.html", form=form), 400
+    return redirect(url_for("auth.registration_sent"))
+
+
+@bp.route("/register/sent")
+def registration_sent() -> str:
+    """The one answer to every accepted registration, whether the address had an account."""
+    return render_template("auth/registration_sent.html")
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+def confirm_registration(token: str) -> Response | tuple[str, int] | str:
+    """The mailed sign-up link: a button (mail scanners follow links, they do not post)."""
+    if request.method == "GET":
+        return render_template("auth/registration_confirm.html", token=token)
+    try:
+        user = service.finish_registration(token)
+    except DomainError as error:
+        return render_template("auth/link_invalid.html", message=str(error)), 400
     _start_session(user, remember=False)
     flash(
         "Your evaluation account is ready. Search the knowledge base or ask the forums.", "success"
@@ -136,8 +149,26 @@ def register() -> Response | tuple[str, int] | str:
     return redirect(url_for("pages.home"))
 
 
+@bp.route("/unlock/<token>", methods=["GET", "POST"])
+def unlock(token: str) -> Response | tuple[str, int] | str:
+    """The mailed unlock link: lifts the failed-log-in wait on the account everywhere."""
+    if request.method == "GET":
+        return render_template("auth/unlock.html", token=token)
+    try:
+        lockout.unlock(token)
+    except DomainError as error:
+        return render_template("auth/link_invalid.html", message=str(error)), 400
+    flash("The account is unlocked: you can log in again now.", "success")
+    return redirect(url_for("auth.login"))
+
+
+def _account_and_address_key() -> str:
+    # With the address: nobody elsewhere can use up a customer's reset mails.
+    return f"{_account_key()}|{client_address()}"
+
+
 @bp.route("/reset-password", methods=["GET", "POST"])
-@limiter.limit("5 per hour", methods=["POST"], key_func=_account_key)
+@limiter.limit("5 per hour", methods=["POST"], key_func=_account_and_address_key)
 def reset_request() -> Response | tuple[str, int] | str:
     form = ResetRequestForm()
     if request.method == "GET":
@@ -188,6 +219,7 @@ def _render_account(profile: ProfileForm, password: ChangePasswordForm, status: 
         profile=profile,
         password=password,
         invitations=pending_invitations(current_user),
+        tokens=sessions.api_tokens(current_user),
     ), status
 
 
@@ -228,4 +260,25 @@ def change_password() -> Response | tuple[str, int]:
     # The session id carries the password fingerprint; log in again under the new one.
     _start_session(current_user._get_current_object(), remember=False)
     flash("Your password is changed.", "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int) -> Response:
+    """Revoke one of the account's API tokens: programs using it are refused from now on."""
+    record = sessions.revoke_api_token(current_user, token_id)
+    label = record.name or "created " + record.created_at.date().isoformat()
+    flash(
+        f"The API token {label} is revoked; programs using it are refused from now on.", "success"
+    )
+    return redirect(url_for("auth.account", _anchor="api-tokens"))
+
+
+@bp.route("/account/sessions/others", methods=["POST"])
+@login_required
+def end_other_sessions() -> Response:
+    """Log out every other browser that is logged in to this account."""
+    ended = sessions.close_other_sessions(current_user)
+    flash(f"Logged out of {ended} other session{'s' if ended != 1 else ''}.", "success")
     return redirect(url_for("auth.account"))

@@ -21,6 +21,7 @@ from portal.cases.escalation import deescalate, escalate
 from portal.cases.permissions import require_may_work
 from portal.cases.status import can_move, change_status
 from portal.cases.timeline import notify_customer, record_event
+from portal.dates import RANGE_HINT, in_range
 from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import Case, CaseStatus, User
@@ -299,6 +300,8 @@ def parse_due(value: object) -> datetime:
             ) from error
     if due.tzinfo is None:
         raise DomainError({"due_at": "Include a time zone offset in the due date."})
+    if not in_range(due):
+        raise DomainError({"due_at": f"Choose a due date {RANGE_HINT}."})
     return due
 
 

@@ -11,6 +11,7 @@ from flask import current_app, request
 
 from portal.cases.attachments import capped_stream_factory, upload_request_limit
 from portal.extensions import csrf
+from portal.guards import check_request_text
 
 
 def accept_uploads(check_csrf: bool = True) -> None:
@@ -21,3 +22,5 @@ def accept_uploads(check_csrf: bool = True) -> None:
     request._get_file_stream = capped_stream_factory  # type: ignore[method-assign]
     if check_csrf and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()
+    # The request guard left a body over the general limit unread; check it now it is read.
+    check_request_text()

@@ -29,6 +29,7 @@ from portal.models import CaseStatus, Organisation
 from portal.numbers import parse_id, parse_page
 from portal.offerings.service import current_policy
 from portal.policy import Severity, Tier
+from portal.redirects import same_site_or
 
 __all__ = ["bp"]
 
@@ -140,10 +141,7 @@ def deflected() -> Response:
         request.form.get("article_key", ""),
     )
     flash("Glad that helped. No case was opened; you can file one any time.", "success")
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("pages.home")
-    return redirect(target)
+    return redirect(same_site_or(request.form.get("next"), url_for("pages.home")))
 
 
 @bp.route("/cases/")

@@ -11,13 +11,14 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.jobs import enqueue, handler
+from portal.links import public_url
 from portal.mail.outbox import queue_mail
 from portal.markdown import plain_text
 from portal.models import Post, Topic, TopicWatch, User
@@ -99,9 +100,8 @@ def send_reply_mail(payload: dict[str, Any], now: datetime) -> None:
     for watch_row in watches:
         if not watch_row.user.active:
             continue
-        unsubscribe_url = url_for(
-            "forums.unsubscribe", token=unsubscribe_token(watch_row), _external=True
-        )
+        # From BASE_URL, never from the host the reply happened to be posted through.
+        unsubscribe_url = public_url("forums.unsubscribe", token=unsubscribe_token(watch_row))
         queue_mail(
             watch_row.user.email,
             "forums_reply",

@@ -23,6 +23,7 @@ from portal.mail.outbox import render_bodies
 from portal.markdown import render_markdown
 from portal.models import Idea, IdeaStatus, User
 from portal.numbers import parse_page
+from portal.redirects import same_site_or
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideas")
 
@@ -190,8 +191,7 @@ def vote(idea_id: int) -> Response:
 
 
 def _safe_back(default: str) -> str:
-    target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return same_site_or(request.form.get("next"), default)
 
 
 @bp.route("/<int:idea_id>/status", methods=["POST"])

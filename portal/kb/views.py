@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from portal import search as search_engine
 from portal.accounts import entitlement
+from portal.extensions import limiter
 from portal.htmx import is_htmx_request, render
 from portal.kb import service
 from portal.kb.blueprint import bp
@@ -113,6 +114,13 @@ def article(slug: str) -> str:
 
 
 @bp.route("/<slug>/rating", methods=["POST"])
+# A reader without an account is a fresh voter whenever they drop the cookie, so their
+# ratings are limited per address; an account rates each article once anyway.
+@limiter.limit(
+    lambda: current_app.config["KB_ANONYMOUS_RATINGS_PER_ADDRESS"],
+    exempt_when=lambda: current_user.is_authenticated,
+    error_message="Too many ratings from your address; thank you, and try again later.",
+)
 def rate(slug: str) -> Response:
     found = service.find_article(slug) or abort(404)
     answer = request.form.get("helpful", "")

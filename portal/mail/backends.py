@@ -14,6 +14,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from portal.mail.headers import header_text
 from portal.models import OutgoingMail
 
 UNSAFE_FILENAME_CHARACTERS = re.compile(r"[^A-Za-z0-9._@-]")
@@ -33,15 +34,16 @@ def build_message(mail: OutgoingMail, sender: str) -> EmailMessage:
     # Lines may run to RFC 5322's 998 characters: with the default 78, a long unbroken header
     # value such as List-Unsubscribe's <https://…/token> would be folded into an RFC 2047
     # encoded word that no mail client reads as a link.
+    # Every value made one line again: a row queued before that rule must still be sendable.
     message = EmailMessage(policy=HEADER_POLICY)
-    message["From"] = sender
-    message["To"] = mail.recipient
-    message["Subject"] = mail.subject
-    message["Message-ID"] = mail.message_id
+    message["From"] = header_text(sender)
+    message["To"] = header_text(mail.recipient)
+    message["Subject"] = header_text(mail.subject)
+    message["Message-ID"] = header_text(mail.message_id)
     # The date the message was written, so every retry produces the same message.
     message["Date"] = format_datetime(mail.created_at)
     for name, value in (mail.headers or {}).items():
-        message[name] = value
+        message[header_text(name)] = header_text(value)
     message.set_content(mail.text_body)
     if mail.html_body:
         message.add_alternative(mail.html_body, subtype="html")

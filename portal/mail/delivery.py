@@ -26,7 +26,12 @@ def send_mail(payload: dict[str, Any], now: datetime) -> None:
     if mail.status == "sent":
         return
     backend = backend_from_config(current_app.config)
-    backend.send(build_message(mail, current_app.config["MAIL_SENDER"]))
+    try:
+        message = build_message(mail, current_app.config["MAIL_SENDER"])
+        message.as_bytes()  # what cannot be serialised now never will be: do not retry it
+    except (ValueError, UnicodeError) as error:
+        raise PermanentJobError(f"outgoing mail {mail.id} cannot be built: {error}") from error
+    backend.send(message)
     mail.status = "sent"
     mail.sent_at = now
     db.session.flush()

@@ -11,6 +11,7 @@ from jinja2 import TemplateNotFound
 from portal.extensions import db
 from portal.jobs import enqueue
 from portal.links import public_url
+from portal.mail.headers import header_text
 from portal.mail.links import sender_domain
 from portal.mail.threads import thread_root
 from portal.models import Case, OutgoingMail
@@ -46,11 +47,10 @@ def queue_mail(
     Templates get `context`; every link ``url_for(..., _external=True)`` builds points at
     BASE_URL, never at the request's host.
     """
-    _check_header_value("recipient", to)
-    _check_header_value("subject", subject)
-    for name, value in (headers or {}).items():
-        _check_header_value(f"header {name}", f"{name}{value}")
-    all_headers = dict(headers or {})
+    to = _single_address(to)
+    # People's text ends up in these (a case subject, a vendor's name): one line, always.
+    subject = header_text(subject)
+    all_headers = {header_text(name): header_text(value) for name, value in (headers or {}).items()}
     if auto_submitted:
         all_headers["Auto-Submitted"] = auto_submitted
     # Ask Exchange and others not to answer with out-of-office notes, and mark our own mail
@@ -66,7 +66,7 @@ def queue_mail(
     text_body, html_body = render_bodies(template, **context)
     mail = OutgoingMail(
         message_id=own_id,
-        recipient=to.strip(),
+        recipient=to,
         subject=subject,
         text_body=text_body,
         html_body=html_body,
@@ -100,12 +100,14 @@ def render_bodies(template: str, **context: Any) -> tuple[str, str | None]:
     return text_body, render_template(html_name, **context)
 
 
+def _single_address(to: str) -> str:
+    # A recipient is one stored address, never text: anything more could add recipients.
+    address = to.strip()
+    if not address or any(ch.isspace() or not ch.isprintable() or ch in ",;" for ch in address):
+        raise ValueError(f"mail recipient {address[:80]!r} must be one address without line breaks")
+    return address
+
+
 def new_message_id() -> str:
     """A globally unique Message-ID in the sender's domain, e.g. <hex@support.example.com>."""
     return f"<{uuid.uuid4().hex}@{sender_domain()}>"
-
-
-def _check_header_value(what: str, value: str) -> None:
-    # A line break in a header would let a caller's data forge extra headers.
-    if "\r" in value or "\n" in value:
-        raise ValueError(f"mail {what} must not contain line breaks")

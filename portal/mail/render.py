@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from markupsafe import Markup
 
+from portal.dates import shown_in
 from portal.markdown import render_markdown
 
 MAIL_TIME = "%a %d %b %Y, %H:%M %Z"
@@ -50,7 +51,7 @@ def in_zone(value: datetime | str | None, who: Any, fmt: str = MAIL_TIME) -> str
     if value is None or value == "":
         return ""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.astimezone(zone_of(who)).strftime(fmt)
+    return shown_in(moment, zone_of(who), fmt)
 
 
 def mail_markdown(text: str | None) -> Markup:

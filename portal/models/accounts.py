@@ -123,9 +123,12 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
 
+    # The secret of the login session this object was loaded or logged in under (not stored;
+    # only its digest is, in LoginSession), so Flask-Login keeps "<id>:<session key>".
+    session_key = None
+
     def get_id(self) -> str:
-        # Changing the password changes the id Flask-Login keeps, which ends other sessions.
-        return f"{self.id}:{self.password_hash[-12:]}"
+        return f"{self.id}:{self.session_key or ''}"
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
@@ -162,4 +165,36 @@ class ApiToken(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # What the owner called it ("CI pipeline"), to tell their tokens apart when revoking one.
+    name: Mapped[str | None] = mapped_column(String(100))
+
     user: Mapped[User] = relationship("User")
+
+
+class LoginSession(db.Model):
+    """One logged-in browser: the session cookie names it, and logging out deletes it, so a
+    copied or replayed cookie stops working on every server at once. Only a digest of the
+    session's secret is stored."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LoginFailure(db.Model):
+    """Failed log-ins for one account name from one address, shared by the login form and the
+    token endpoint: past the free attempts each failure doubles the wait. Keyed by address as
+    well, so nobody elsewhere can lock a customer out by guessing at their account."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (UniqueConstraint("email", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    address: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

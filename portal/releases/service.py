@@ -15,6 +15,7 @@ from blinker import Namespace
 from flask import current_app
 from sqlalchemy import select
 
+from portal.dates import RANGE_HINT, parse_day
 from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import Release, ReleaseKind, User
@@ -114,10 +115,11 @@ def save_release(release: Release | None, data: Mapping[str, Any], user: User | 
     if not isinstance(production, bool):
         raise DomainError("'production' must be true or false.", "production")
     released_on = data.get("released_on") or date.today().isoformat()
-    try:
-        released = date.fromisoformat(str(released_on))
-    except ValueError as error:
-        raise DomainError("The release date must look like 2026-11-25.", "released_on") from error
+    released = parse_day(released_on)
+    if released is None:
+        raise DomainError(
+            f"The release date must look like 2026-11-25, {RANGE_HINT}.", "released_on"
+        )
     clash = find_release(product, version)
     if clash is not None and clash is not release:
         raise DomainError(f"{product} {version} is already recorded.", "version", status=409)

@@ -20,7 +20,7 @@ def app_config():
     return {
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": REDIS_URL,
-        "LOGIN_LIMIT_PER_ACCOUNT": "2 per minute",
+        "LOGIN_LIMIT_PER_ADDRESS": "2 per minute",
     }
 
 
@@ -32,5 +32,5 @@ def test_failed_logins_are_counted_in_redis_and_throttled(client, app_config):
     assert client.post("/login", data=data).status_code == 401
     assert client.post("/login", data=data).status_code == 401
     assert client.post("/login", data=data).status_code == 429
-    keys = redis.Redis.from_url(REDIS_URL).keys("*login-account*")
-    assert keys, "the per-account counter should live in Redis, shared by every server"
+    keys = redis.Redis.from_url(REDIS_URL).keys("*auth.login*")
+    assert keys, "the per-address counter should live in Redis, shared by every server"

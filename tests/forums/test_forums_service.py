@@ -181,3 +181,18 @@ def test_reply_mail_goes_to_watchers_but_not_the_replier(topic_with_reply, asker
 def test_evaluation_users_may_post(storage) -> None:
     evaluator = make_user("eval@example.com", Role.EVALUATION)
     assert service.create_topic(storage, evaluator, "Trying it out", "Hello").id
+
+
+@pytest.mark.parametrize("app_config", [{"SERVER_NAME": None}])
+def test_reply_mail_links_name_base_url_even_inside_a_request_to_another_host(
+    topic_with_reply, app, app_config
+) -> None:
+    from portal.models import OutgoingMail
+    from portal.models.types import utcnow
+
+    topic, post = topic_with_reply
+    with app.test_request_context("/", base_url="http://127.0.0.1:5000"):
+        watching.send_reply_mail({"post_id": post.id}, utcnow())
+    mail = db.session.query(OutgoingMail).one()
+    assert "http://portal.test/forums/unsubscribe/" in mail.text_body
+    assert "127.0.0.1" not in mail.text_body + str(mail.headers)

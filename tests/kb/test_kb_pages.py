@@ -1,5 +1,7 @@
 """/kb/ search page and /kb/<slug>: with and without HTMX, bad input, ratings."""
 
+import pytest
+
 from portal.extensions import db
 from portal.models import ContactKind, Role
 from tests.conftest import count_statements, make_contact, make_organisation, make_user
@@ -166,3 +168,34 @@ def test_a_logged_in_reader_rates_once_per_account(client, app, auth):
     from portal.models import Article
 
     assert rating_totals(db.session.query(Article).one()) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_ENABLED": True, "KB_ANONYMOUS_RATINGS_PER_ADDRESS": "3 per hour"}]
+)
+def test_anonymous_ratings_are_limited_per_address_however_often_the_cookie_goes(
+    app, client, auth, app_config
+):
+    from portal.kb.service import rating_totals
+    from portal.models import Article
+
+    make_article()
+    answers = []
+    for _ in range(5):
+        fresh = app.test_client()  # a reader who dropped the cookie: a new voter each time
+        answers.append(fresh.post("/kb/nfs-storage-repository/rating", data={"helpful": "no"}))
+    assert [r.status_code for r in answers] == [302, 302, 302, 429, 429]
+    assert "Too many ratings" in answers[-1].get_data(as_text=True)
+    elsewhere = app.test_client().post(
+        "/kb/nfs-storage-repository/rating",
+        data={"helpful": "yes"},
+        environ_base={"REMOTE_ADDR": "203.0.113.7"},
+    )
+    assert elsewhere.status_code == 302
+    # A reader with an account is not held back by the anonymous limit.
+    make_user("reader@example.com")
+    auth.login("reader@example.com")
+    assert (
+        client.post("/kb/nfs-storage-repository/rating", data={"helpful": "yes"}).status_code == 302
+    )
+    assert rating_totals(db.session.query(Article).one()) == (2, 3)

@@ -92,13 +92,30 @@ def test_a_missing_text_template_is_an_error(app):
 
 
 @pytest.mark.parametrize(
-    ("to", "subject", "headers"),
+    "to", ["sam@example.com\nBcc: everyone@example.com", "sam@example.com, eve@example.com"]
+)
+def test_a_recipient_that_is_not_one_address_is_refused(mail_templates, to):
+    with pytest.raises(ValueError, match="one address"):
+        queue_mail(to, "test_text_only", subject="Hi", name="", case_url="")
+
+
+@pytest.mark.parametrize(
+    ("subject", "headers"),
     [
-        ("sam@example.com\nBcc: everyone@example.com", "Hi", None),
-        ("sam@example.com", "Hi\r\nBcc: everyone@example.com", None),
-        ("sam@example.com", "Hi", {"List-Unsubscribe": "<x>\nBcc: everyone@example.com"}),
+        ("Hi\r\nBcc: everyone@example.com", None),
+        ("Hi\u2028Bcc: everyone@example.com", None),
+        ("Hi\u2029\x85\x0b\x0c\x1c\ud800Bcc: everyone@example.com", None),
+        ("Hi", {"List-Unsubscribe": "<x>\nBcc: everyone@example.com"}),
     ],
 )
-def test_line_breaks_in_headers_are_refused(mail_templates, to, subject, headers):
-    with pytest.raises(ValueError, match="line breaks"):
-        queue_mail(to, "test_text_only", subject=subject, headers=headers, name="", case_url="")
+def test_line_breaks_in_headers_become_spaces_and_the_mail_is_sent(
+    app, mail_templates, subject, headers
+):
+    from portal.mail.backends import build_message
+
+    mail = queue_mail(
+        "sam@example.com", "test_text_only", subject=subject, headers=headers, name="", case_url=""
+    )
+    raw = build_message(mail, "Support <support@example.com>").as_bytes()
+    assert b"\nBcc:" not in raw and raw.count(b"\nSubject: Hi") == 1
+    assert all(ch not in mail.subject for ch in "\r\n\u2028\u2029\x85\ud800")
