@@ -216,9 +216,10 @@ def make_case(
 
 
 @contextmanager
-def _worker_database(worker_id: str) -> Iterator[str]:
+def _postgres_database(name: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database `name` beside the suite's, dropped afterwards; its URL.
+    One left behind by a killed run is dropped first."""
     url = make_url(POSTGRES_URL)
-    name = f"{url.database}_{worker_id}"
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -231,20 +232,13 @@ def _worker_database(worker_id: str) -> Iterator[str]:
         admin.dispose()
 
 
-@contextmanager
-def temporary_postgres_database(prefix: str) -> Iterator[str]:
+def _worker_database(worker_id: str):  # noqa: ANN202 - a context manager of the URL
+    return _postgres_database(f"{make_url(POSTGRES_URL).database}_{worker_id}")
+
+
+def temporary_postgres_database(prefix: str):  # noqa: ANN201 - a context manager of the URL
     """A new, empty PostgreSQL database beside the suite's, dropped afterwards; its URL."""
-    url = make_url(POSTGRES_URL)
-    name = f"{prefix}_{secrets.token_hex(4)}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return _postgres_database(f"{prefix}_{secrets.token_hex(4)}")
 
 
 @contextmanager
