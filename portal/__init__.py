@@ -38,6 +38,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.cases.standing import at_risk_share
 
     at_risk_share(app.config)  # a bad PORTAL_SLA_AT_RISK_SHARE stops the app here, not later
+    from portal.kb.service import max_article_chars
+
+    max_article_chars(app.config)  # so does a bad PORTAL_KB_MAX_ARTICLE_CHARS
 
     _init_extensions(app)
     # Before the blueprints: their rules pick the converter up when they are added.
@@ -93,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.mailgate.views import bp as mailgate_bp
     from portal.pages.views import bp as pages_bp
     from portal.partners.views import bp as partners_bp
+    from portal.products.views import bp as products_bp
     from portal.releases.views import bp as releases_bp
     from portal.staff import canned_views as _canned_views  # noqa: F401  (routes on bp)
     from portal.staff import case_views as _staff_case_views  # noqa: F401  (routes on bp)
@@ -104,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(partners_bp)
     app.register_blueprint(licenses_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(products_bp)
     app.register_blueprint(releases_bp)
     app.register_blueprint(docs_bp)
     app.register_blueprint(kb_blueprint())

@@ -95,9 +95,11 @@ def defaults(instance_path: str) -> dict[str, object]:
         "MAIL_REPLIES_ENABLED": None,
         # Answers by mail to a Support Administrator's mail that matches no case, per day.
         "MAIL_ANSWERS_PER_SENDER_PER_DAY": 3,
-        # The vendor's identity is configuration, not code (SPEC §9).
+        # The vendor's identity is configuration, not code (SPEC §9); its products are records
+        # (portal/products).
         "VENDOR_NAME": "Contoso Virtualisation",
-        "VENDOR_PRODUCTS": ["XenServer", "XenCenter", "XenServer Tools"],
+        # The largest KB article body, in characters (imports, the editor and the API).
+        "KB_MAX_ARTICLE_CHARS": 200_000,
         "GOLD_SUPPORT_PHONE": "+1 800 555 0142",
         "SALES_EMAIL": "sales@support.example.com",
         "SUPPORT_EMAIL": "support@support.example.com",

@@ -25,6 +25,7 @@ from portal.accounts import service as accounts
 from portal.cases.filing import CaseDraft, file_case
 from portal.extensions import db, limiter
 from portal.models import Case, ContactKind, Organisation, Role, User
+from portal.products.service import seed_standard_products
 
 PASSWORD = "correct-horse-battery"
 # A Tuesday at 08:00 in Los Angeles: inside both tiers' business hours.
@@ -98,6 +99,10 @@ def app(
     app = create_app(config)
     with app.app_context():
         _empty_tables()
+        # The standard products come with the schema (its data migration), so every test
+        # starts with them, as a fresh installation does.
+        seed_standard_products()
+        db.session.commit()
         if app.config["RATELIMIT_ENABLED"]:
             limiter.reset()
         yield app

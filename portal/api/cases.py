@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, request, url_for
+from flask import jsonify, request, url_for
 
 from portal.accounts import entitlement
 from portal.api import bp
@@ -19,6 +19,7 @@ from portal.models import Attachment, Case, CaseMessage, CaseStatus, Channel, Us
 from portal.models.types import utcnow
 from portal.numbers import parse_page
 from portal.policy import Severity, SlaStanding
+from portal.products.service import product_names
 
 SEVERITY = {"type": "string", "enum": [s.value for s in Severity]}
 STATUS = {"type": "string", "enum": [s.value for s in CaseStatus]}
@@ -170,7 +171,7 @@ def _visible_case(user: User, number: str) -> Case:
 )
 def list_cases() -> Any:
     user = require_user()
-    filters = queries.CaseFilters.from_args(request.args, current_app.config["VENDOR_PRODUCTS"])
+    filters = queries.CaseFilters.from_args(request.args, product_names(include_retired=True))
     # Past the last page the answer is empty, so a client paging until it runs out stops.
     cases = queries.list_cases(user, filters, parse_page(request.args.get("page")), clamp=False)
     return jsonify({"results": [case_summary(c) for c in cases.items], "total": cases.total})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, request, url_for
+from flask import jsonify, request, url_for
 
 from portal import search as search_engine
 from portal.accounts import entitlement
@@ -13,6 +13,7 @@ from portal.api.helpers import bearer_user, fail, json_body, require_user
 from portal.api.spec import DATETIME, INTEGER, STRING, endpoint, nullable, obj
 from portal.kb import service
 from portal.models import Article, User
+from portal.products.service import product_names
 from portal.search.query import MAX_QUERY_CHARS
 from portal.transactions import after_commit
 
@@ -98,8 +99,9 @@ def kb_search() -> Any:
     bearer_user()
     args = request.args
     product = (args.get("product") or "").strip() or None
-    if product and product not in current_app.config["VENDOR_PRODUCTS"]:
-        known = ", ".join(current_app.config["VENDOR_PRODUCTS"])
+    known_products = product_names(include_retired=True)
+    if product and product not in known_products:
+        known = ", ".join(known_products)
         fail(422, f"Unknown product; use one of: {known}.", "unknown_product")
     doc_type = (args.get("type") or "").strip() or None
     if doc_type and doc_type not in service.SEARCH_TYPES:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import text
 from werkzeug.datastructures import FileStorage
 
@@ -25,6 +24,7 @@ from portal.models import Case, CaseStatus, Channel, Deflection, Organisation, U
 from portal.models.types import utcnow
 from portal.offerings.service import current_policy
 from portal.policy import Severity, Tier
+from portal.products.service import check_version, product_names
 
 FIRST_CASE_NUMBER = 100001
 MAX_SUBJECT = 200
@@ -47,7 +47,7 @@ class CaseDraft:
 
 def check_draft(draft: CaseDraft, products: list[str] | None = None) -> dict[str, str]:
     """Field errors for a draft (empty when it may be filed); fills `draft.checked`."""
-    products = products if products is not None else current_app.config["VENDOR_PRODUCTS"]
+    products = products if products is not None else product_names()
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
     for name, limit, required in (
@@ -77,6 +77,11 @@ def check_draft(draft: CaseDraft, products: list[str] | None = None) -> dict[str
             errors["severity"] = "Choose a severity from P1 to P5."
     if "product" not in errors and values["product"] not in products:
         errors["product"] = f"Choose one of our products: {', '.join(products)}."
+    elif "product" not in errors and "version" not in errors:
+        try:
+            values["version"] = check_version(values["product"], values["version"])
+        except DomainError as error:
+            errors["version"] = error.errors["version"]
     draft.checked = values
     return errors
 

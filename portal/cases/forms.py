@@ -11,7 +11,6 @@ carry them; required and maxlength are hints for the browser.
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
@@ -23,9 +22,10 @@ from wtforms import (
     TextAreaField,
 )
 
-from portal.cases.filing import MAX_SUBJECT, MAX_VERSION, CaseDraft
+from portal.cases.filing import MAX_SUBJECT, CaseDraft
 from portal.forms import CHECKBOX_OFF
 from portal.policy import Severity
+from portal.products.service import product_names, released_versions_by_product
 
 REASON = {"maxlength": 1000}
 REQUIRED_REASON = {"maxlength": 1000, "required": True}
@@ -33,9 +33,17 @@ DRAFT_FIELDS = ("subject", "description", "severity", "product", "version", "rec
 
 
 def _products() -> list[SelectChoice]:
-    return [SelectChoice("", "Choose a product")] + [
-        SelectChoice(name) for name in current_app.config["VENDOR_PRODUCTS"]
-    ]
+    return [SelectChoice("", "Choose a product")] + [SelectChoice(name) for name in product_names()]
+
+
+def version_groups(product: str) -> list[tuple[str, list[str]]]:
+    """The version select's options: the chosen product's released versions, or before a
+    product is chosen every product's, grouped by product (so the form works without
+    JavaScript; the filing service checks that the pair is a released version)."""
+    offered = released_versions_by_product()
+    if product in offered:
+        return [("", offered[product])]
+    return [(name, versions) for name, versions in offered.items() if versions]
 
 
 class CaseForm(FlaskForm):
@@ -55,9 +63,8 @@ class CaseForm(FlaskForm):
     product = SelectField(
         "Product", choices=_products, validate_choice=False, render_kw={"required": True}
     )
-    version = StringField(
-        "Version", render_kw={"maxlength": MAX_VERSION, "placeholder": "for example 5.0.0"}
-    )
+    # Its options follow the product (`version_groups`); HTMX swaps them when it changes.
+    version = SelectField("Version", validate_choice=False)
     severity = RadioField(
         "Severity",
         choices=[SelectChoice(s.value, f"{s.value} {s.label}") for s in Severity],

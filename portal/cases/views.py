@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -19,7 +19,7 @@ from portal.cases import (
 from portal.cases.attachments import human_size, max_attachment_bytes
 from portal.cases.blueprint import bp
 from portal.cases.deflection import suggestions_for
-from portal.cases.forms import CaseForm
+from portal.cases.forms import CaseForm, version_groups
 from portal.cases.uploads import accept_uploads
 from portal.domain_error import DomainError
 from portal.extensions import csrf
@@ -29,6 +29,7 @@ from portal.models import CaseStatus, Organisation
 from portal.numbers import parse_id, parse_page
 from portal.offerings.service import current_policy
 from portal.policy import Severity, Tier
+from portal.products.service import product_names
 from portal.redirects import same_site_or
 
 __all__ = ["bp"]
@@ -71,6 +72,8 @@ def _form_context(form: CaseForm, **extra: Any) -> dict[str, Any]:
         "max_file_size": human_size(max_attachment_bytes()),
         "max_file_bytes": max_attachment_bytes(),
         "suggestions": extra.pop("suggestions", None),
+        "version_groups": version_groups(form.product.data or ""),
+        "chosen_version": form.version.data or "",
         **extra,
     }
 
@@ -108,6 +111,17 @@ def new() -> Response | str | tuple[str, int]:
             )
             return redirect(url_for("cases.show", number=case.number))
     return render_template("cases/new.html", **_form_context(form)), status
+
+
+@bp.route("/cases/versions")
+def versions() -> Response | str:
+    """The version options for the product chosen on the filing form (swapped in by HTMX);
+    the full form, with that product chosen, for a request without HTMX."""
+    if not entitlement.can_file_case(current_user):
+        return render_template("pages/self_help.html", **self_help_context(current_user))
+    return render(
+        "cases/new.html", "cases/_version_options.html", **_form_context(_case_form(request.args))
+    )
 
 
 @bp.route("/cases/suggestions")
@@ -153,7 +167,7 @@ def index() -> Response | str:
         or entitlement.contact_organisations(current_user, entitlement.ContactKind.SUPPORT_ADMIN)
     ):
         return render_template("pages/self_help.html", **self_help_context(current_user))
-    products = current_app.config["VENDOR_PRODUCTS"]
+    products = product_names(include_retired=True)
     filters = queries.CaseFilters.from_args(request.args, products)
     cases = queries.list_cases(current_user, filters, parse_page(request.args.get("page")))
     return render(

@@ -74,6 +74,7 @@ DEMO_PEOPLE: list[tuple[str, str, Role, str | None, tuple[ContactKind, ...], str
 ]
 
 DEMO_SEEDERS: list[str] = [
+    "portal.products.service:seed_standard_products",
     "portal.kb.files:seed_demo_articles",
     "portal.partners.service:seed_demo_partners",
     "portal.licenses.service:seed_demo_licenses",

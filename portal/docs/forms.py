@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 
 from portal.forms import CHECKBOX_OFF
 from portal.models import DocPage
+from portal.products.service import product_names
 
 PAGE_FIELDS = ("slug", "title", "product", "guide", "version", "summary", "order", "body")
 
 
 def _products() -> list[SelectChoice]:
-    return [SelectChoice(name) for name in current_app.config["VENDOR_PRODUCTS"]]
+    return [SelectChoice(name) for name in product_names(include_retired=True)]
 
 
 class DocPageForm(FlaskForm):

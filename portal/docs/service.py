@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import frontmatter
-from flask import current_app
 from sqlalchemy import select
 
 from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import DocPage, User
 from portal.models.types import utcnow
+from portal.products.service import product_names
 from portal.search import record_change
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
@@ -35,7 +35,7 @@ def guides(include_drafts: bool = False) -> list[Guide]:
     query = select(DocPage).order_by(DocPage.product, DocPage.guide, DocPage.position)
     if not include_drafts:
         query = query.where(DocPage.published.is_(True))
-    products = current_app.config["VENDOR_PRODUCTS"]
+    products = product_names(include_retired=True)
     grouped: dict[tuple[str, str], Guide] = {}
     for page in db.session.scalars(query):
         grouped.setdefault(
@@ -98,7 +98,7 @@ def save_page(page: DocPage | None, data: Mapping[str, Any], user: User | None) 
     if clash is not None and clash is not page:
         raise DomainError(f"Another page already uses the address {slug!r}.", "slug")
     product = _text(data, "product", 80)
-    if product not in current_app.config["VENDOR_PRODUCTS"]:
+    if product not in product_names(include_retired=True):
         raise DomainError(f"Unknown product {product[:80]!r}.", "product")
     position = data.get("order", data.get("position", 1))
     try:

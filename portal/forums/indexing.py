@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.links import public_path
 from portal.models import Post, Topic
+from portal.products.service import product_names
 from portal.search import SearchDocument, record_change, register_source
 
 DOC_TYPE = "topic"
@@ -48,7 +48,7 @@ def load_topics(keys: list[str]) -> list[SearchDocument]:
     wanted = first_ids | {t.solved_post_id for t in topics}
     posts = {p.id: p for p in db.session.scalars(select(Post).where(Post.id.in_(wanted)))}
     questions = {posts[i].topic_id: posts[i] for i in first_ids if i in posts}
-    products = set(current_app.config["VENDOR_PRODUCTS"])
+    products = set(product_names(include_retired=True))
     documents = []
     for topic in topics:
         question = questions.get(topic.id)

@@ -18,16 +18,28 @@ FOLDER = click.Path(file_okay=False, path_type=Path)
 
 @kb_cli.command("import")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def import_command(folder: Path) -> None:
-    """Add or update the articles in FOLDER (*.md with front matter), matched by slug."""
-    report = import_folder(folder)
+@click.option(
+    "--create-products",
+    is_flag=True,
+    help="Add the products the files name that the portal does not know yet.",
+)
+def import_command(folder: Path, create_products: bool) -> None:
+    """Add or update the articles in FOLDER (*.md with front matter), matched by slug.
+
+    Every refused file is named with its reason; the exit status is 1 when any was refused.
+    """
+    report = import_folder(folder, create_products=create_products)
     db.session.commit()
+    for name in report.created_products:
+        click.echo(f"Product added: {name}.")
     click.echo(f"Articles: {report.summary()}.")
     for name, reason in report.refused:
         click.echo(f"  refused {name}: {reason}", err=True)
     if report.added or report.updated:
         applied = catch_up(wait=5.0)
         click.echo(f"Search index: {applied} change(s) applied.")
+    if report.refused:
+        raise SystemExit(1)
 
 
 @kb_cli.command("export")

@@ -52,7 +52,7 @@ def manage() -> Response:
 def preview() -> Markup:
     """The HTMX live preview beside the editor, through the one Markdown renderer."""
     _require_editor()
-    return render_markdown(request.form.get("body", "")[: service.MAX_BODY])
+    return render_markdown(request.form.get("body", "")[: service.max_article_chars()])
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])

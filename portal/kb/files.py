@@ -13,6 +13,7 @@ from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.kb.service import find_article, save_article
 from portal.models import Article
+from portal.products.service import ensure_products, is_product
 
 KB_FOLDER = Path(__file__).resolve().parent.parent.parent / "kb_articles"
 
@@ -23,6 +24,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     refused: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+    created_products: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -50,14 +52,40 @@ def read_file(path: Path) -> dict[str, object]:
     return data
 
 
-def import_folder(folder: Path, editor=None) -> ImportReport:  # noqa: ANN001 - a User or None
-    """Upsert every `*.md` of a folder by slug; a bad file is named and skipped, not fatal."""
+def _check_product(data: dict[str, object], create_products: bool) -> str | None:
+    """Refuse a file naming a product the portal does not know, unless told to create it;
+    returns the name of the product it created."""
+    product = data.get("product")
+    if not isinstance(product, str) or not product.strip():
+        return None
+    name = " ".join(product.split())
+    if is_product(name, include_retired=True):
+        return None
+    if not create_products:
+        raise DomainError(
+            f"unknown product {name[:80]!r} (add it in /admin/products, or import with "
+            "--create-products)"
+        )
+    ensure_products([name])
+    return name
+
+
+def import_folder(
+    folder: Path,
+    editor=None,  # noqa: ANN001 - a User or None
+    *,
+    create_products: bool = False,
+) -> ImportReport:
+    """Upsert every `*.md` of a folder by slug; a bad file is named and skipped, not fatal.
+    A file naming an unknown product is refused unless `create_products`, which adds it."""
     report = ImportReport()
     for path in sorted(folder.glob("*.md")):
         try:
             data = read_file(path)
             existing = find_article(str(data.get("slug") or "").lower(), include_drafts=True)
+            # One savepoint: a file refused for any reason adds no product either.
             with db.session.begin_nested():
+                created = _check_product(data, create_products)
                 _, changed = save_article(existing, data, editor, note=f"Imported from {path.name}")
         except DomainError as error:
             report.refused.append((path.name, str(error)))
@@ -65,6 +93,8 @@ def import_folder(folder: Path, editor=None) -> ImportReport:  # noqa: ANN001 - 
         except (OSError, ValueError) as error:
             report.refused.append((path.name, f"cannot be read ({error.__class__.__name__})"))
             continue
+        if created:
+            report.created_products.append(created)
         if existing is None:
             report.added += 1
         elif changed:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from portal.models import Article
+from portal.products.service import product_names
 
 # Fields the KB service checks (clean_fields): the form only carries them to it.
 ARTICLE_FIELDS = ("title", "slug", "product", "versions", "tags", "summary", "body")
@@ -15,7 +15,7 @@ ARTICLE_FIELDS = ("title", "slug", "product", "versions", "tags", "summary", "bo
 
 def _products() -> list[SelectChoice]:
     return [SelectChoice("", "Not product-specific")] + [
-        SelectChoice(name) for name in current_app.config["VENDOR_PRODUCTS"]
+        SelectChoice(name) for name in product_names(include_retired=True)
     ]
 
 

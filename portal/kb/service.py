@@ -15,10 +15,11 @@ from portal.extensions import db
 from portal.models import Article, ArticleRating, ArticleRevision, ArticleStatus, User
 from portal.models.types import utcnow
 from portal.pagination import Page, paginate
+from portal.products.service import product_names
 from portal.search import record_change
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
-MAX_BODY = 200_000
+MAX_BODY = 200_000  # the default of KB_MAX_ARTICLE_CHARS
 MAX_LIST_ITEMS = 30
 DOC_TYPE = "article"
 STATUSES = tuple(s.value for s in ArticleStatus)
@@ -33,6 +34,19 @@ SEARCH_TYPES = {"article": "Articles", "topic": "Forum threads", "doc": "Documen
 def slugify(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug[:120].rstrip("-")
+
+
+def max_article_chars(config: Mapping[str, Any] | None = None) -> int:
+    """The largest article body, from PORTAL_KB_MAX_ARTICLE_CHARS: a whole number of at least
+    1; anything else raises ValueError, so a bad setting stops the app at start-up."""
+    value = (current_app.config if config is None else config).get("KB_MAX_ARTICLE_CHARS")
+    if value is None:
+        return MAX_BODY
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        raise ValueError(f"PORTAL_KB_MAX_ARTICLE_CHARS must be a whole number, got {value!r}")
+    if int(value) < 1:
+        raise ValueError("PORTAL_KB_MAX_ARTICLE_CHARS must be at least 1")
+    return int(value)
 
 
 def find_article(slug: str, *, include_drafts: bool = False) -> Article | None:
@@ -137,7 +151,7 @@ def clean_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     if slug in RESERVED_SLUGS:
         raise DomainError(f"The address {slug!r} is reserved; choose another.", "slug")
     product = _text(data, "product", 80)
-    if product and product not in current_app.config["VENDOR_PRODUCTS"]:
+    if product and product not in product_names(include_retired=True):
         raise DomainError(f"Unknown product {product!r}.", "product")
     status = _text(data, "status", 20).lower() or ArticleStatus.PUBLISHED.value
     if status not in STATUSES:
@@ -146,8 +160,12 @@ def clean_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     body = "" if body is None else body
     if not isinstance(body, str):
         raise DomainError("The article text must be text.", "body")
-    if len(body) > MAX_BODY:
-        raise DomainError(f"The article text can be at most {MAX_BODY:,} characters.", "body")
+    limit = max_article_chars()
+    if len(body) > limit:
+        raise DomainError(
+            f"The article text can be at most {limit:,} characters (it has {len(body):,}).",
+            "body",
+        )
     return {
         "slug": slug,
         "title": title,

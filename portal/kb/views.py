@@ -23,6 +23,7 @@ from portal.htmx import is_htmx_request, render
 from portal.kb import service
 from portal.kb.blueprint import bp
 from portal.kb.case_drafts import cases_for_article
+from portal.products.service import product_names
 from portal.search.query import clean_query
 
 RELATED_COUNT = 5
@@ -32,7 +33,7 @@ def search_arguments(args) -> tuple[dict[str, object], list[str]]:  # noqa: ANN0
     """Search parameters from a query string, with a note for each one that was set aside."""
     notes: list[str] = []
     product = (args.get("product") or "").strip() or None
-    if product and product not in current_app.config["VENDOR_PRODUCTS"]:
+    if product and product not in product_names(include_retired=True):
         notes.append(f"There is no product called “{product[:80]}”, so every product is shown.")
         product = None
     doc_type = (args.get("type") or "").strip() or None
@@ -65,7 +66,7 @@ def search() -> Response:
         results=results,
         params=params,
         notes=notes,
-        products=current_app.config["VENDOR_PRODUCTS"],
+        products=product_names(include_retired=True),
         # The fragment has no filter controls, so as-you-type requests skip the tag query.
         tags=[] if is_htmx_request() else service.known_tags(),
         types=service.SEARCH_TYPES,

@@ -35,6 +35,7 @@ from portal.models.kb import Article, ArticleRating, ArticleRevision, ArticleSta
 from portal.models.licenses import LicenseKey, RenewalRequest
 from portal.models.mail import CaseNotice, IncomingMail
 from portal.models.partners import Partner
+from portal.models.products import Product, ProductVersion
 from portal.models.releases import Release, ReleaseKind
 from portal.models.search import SearchChange
 from portal.models.settings import PolicyRecord
@@ -73,6 +74,8 @@ __all__ = [
     "IdeaStatusChange",
     "IdeaVote",
     "Post",
+    "Product",
+    "ProductVersion",
     "PostRevision",
     "Report",
     "SuggestionTermsAcceptance",

@@ -36,6 +36,10 @@ class Article(RenderedMarkdown, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a KB engineer last confirmed the article is right: marked reviewed, or published.
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Readings of the published article, counted with one UPDATE per view (kb/browse.py).
+    view_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     author: Mapped[User | None] = relationship("User")
     revisions: Mapped[list[ArticleRevision]] = relationship(

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 
 from portal.forms import CHECKBOX_OFF
 from portal.models import Release, ReleaseKind
+from portal.products.service import product_names
 
 RELEASE_FIELDS = ("product", "version", "kind", "notes", "fixes", "released_on")
 
 
 def _products() -> list[SelectChoice]:
-    return [SelectChoice(name) for name in current_app.config["VENDOR_PRODUCTS"]]
+    return [SelectChoice(name) for name in product_names(include_retired=True)]
 
 
 class ReleaseForm(FlaskForm):

@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from blinker import Namespace
-from flask import current_app
 from sqlalchemy import select
 
 from portal.dates import RANGE_HINT, parse_day
@@ -20,6 +19,7 @@ from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import Release, ReleaseKind, User
 from portal.models.types import utcnow
+from portal.products.service import product_names
 
 signals = Namespace()
 # Sent inside the transaction that first marks a release as production: sender is the Release.
@@ -96,8 +96,9 @@ def find_release(product: str, version: str) -> Release | None:
 def save_release(release: Release | None, data: Mapping[str, Any], user: User | None) -> Release:
     """Create or update a release from checked values; the first time it becomes production,
     the signal tells whoever waits for its fixes."""
-    product = str(data.get("product") or current_app.config["VENDOR_PRODUCTS"][0]).strip()
-    if product not in current_app.config["VENDOR_PRODUCTS"]:
+    current = product_names()
+    product = str(data.get("product") or (current[0] if current else "")).strip()
+    if product not in product_names(include_retired=True):
         raise DomainError(f"Unknown product {product[:80]!r}.", "product")
     version = str(data.get("version") or "").strip()
     if not VERSION_PATTERN.match(version):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -11,6 +11,7 @@ from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.forms import show_errors
 from portal.models import Release
+from portal.products.service import product_names
 from portal.releases import service
 from portal.releases.forms import ReleaseForm, release_values
 
@@ -20,13 +21,13 @@ bp = Blueprint("releases", __name__, url_prefix="/releases")
 @bp.route("/")
 def index() -> str:
     product = request.args.get("product", "")
-    if product not in current_app.config["VENDOR_PRODUCTS"]:
+    if product not in product_names(include_retired=True):
         product = ""
     return render_template(
         "releases/index.html",
         releases=service.list_releases(product or None),
         product=product,
-        products=current_app.config["VENDOR_PRODUCTS"],
+        products=product_names(include_retired=True),
         can_edit=entitlement.can_manage_releases(current_user),
     )
 

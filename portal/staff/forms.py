@@ -4,17 +4,17 @@ KB's own article form.) Filing and the profile service check the values."""
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 
 from portal.cases.filing import MAX_SUBJECT, MAX_VERSION, CaseDraft
 from portal.cases.forms import DRAFT_FIELDS
 from portal.policy import Severity
+from portal.products.service import product_names
 
 
 def _products() -> list[SelectChoice]:
-    return [SelectChoice(name) for name in current_app.config["VENDOR_PRODUCTS"]]
+    return [SelectChoice(name) for name in product_names(include_retired=True)]
 
 
 class PhoneCaseForm(FlaskForm):

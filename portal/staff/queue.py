@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -21,6 +20,7 @@ from portal.numbers import parse_id, parse_page
 from portal.offerings.service import current_policy
 from portal.pagination import Page, paginate
 from portal.policy import Severity, SlaStanding, Tier
+from portal.products.service import product_names
 
 VIEWS = {
     "unassigned": "Unassigned",
@@ -56,7 +56,7 @@ class QueueFilters:
             if args.get("status") in {s.value for s in CaseStatus if s.is_open}
             else "",
             product=args.get("product", "")
-            if args.get("product") in current_app.config["VENDOR_PRODUCTS"]
+            if args.get("product") in product_names(include_retired=True)
             else "",
             owner=str(parse_id(args.get("owner")) or ""),
             page=parse_page(page),

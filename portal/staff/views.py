@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -17,6 +17,7 @@ from portal.htmx import render
 from portal.models import CaseStatus
 from portal.numbers import parse_id
 from portal.policy import Severity, Tier
+from portal.products.service import product_names
 from portal.staff import dashboard as dashboard_service
 from portal.staff import profiles, queue
 from portal.staff.blueprint import bp
@@ -40,7 +41,7 @@ def queue_view() -> Response:
         tiers=list(Tier),
         severities=list(Severity),
         statuses=[s for s in CaseStatus if s.is_open],
-        products=current_app.config["VENDOR_PRODUCTS"],
+        products=product_names(include_retired=True),
         staff=support_staff(),
     )
 

@@ -274,7 +274,8 @@ def test_case_list_uses_a_bounded_number_of_statements(
     with count_statements() as statements:
         response = client.get("/cases/")
     assert response.status_code == 200
-    assert len(statements) <= 8, statements
+    # The product filter's choices are one query of the product records.
+    assert len(statements) <= 9, statements
 
 
 def test_deflection_panel_suggests_matching_articles_from_the_search(client, auth, gold_contact):

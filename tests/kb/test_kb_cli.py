@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from portal import search
 from portal.extensions import db
 from portal.models import Article, ArticleRevision
+from portal.products import service as products
 
 GOOD = """---
 title: Moving a VM between hosts
@@ -38,11 +39,12 @@ def test_import_reports_added_updated_and_names_refused_files(runner, app, tmp_p
         },
     )
     result = runner.invoke(args=["kb", "import", str(folder)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, "an import that refused files says so in its exit status"
     assert "1 added, 0 updated, 0 unchanged, 3 refused" in result.output
     assert "broken-yaml.md: the front matter is not valid YAML" in result.output
     assert "no-title.md: it has no title" in result.output
-    assert "bad-product.md: Unknown product" in result.output
+    assert "bad-product.md: unknown product 'Toaster'" in result.output
+    assert "--create-products" in result.output
     article = db.session.scalar(select(Article))
     assert (article.slug, article.is_published, article.tags) == (
         "live-migration",
@@ -57,6 +59,58 @@ def test_import_reports_added_updated_and_names_refused_files(runner, app, tmp_p
     assert db.session.scalar(select(func.count(ArticleRevision.id))) == 2
     third = runner.invoke(args=["kb", "import", str(folder)])
     assert "0 added, 0 updated, 1 unchanged" in third.output
+
+
+def test_an_import_with_nothing_refused_exits_zero(runner, app, tmp_path):
+    result = runner.invoke(args=["kb", "import", str(_folder(tmp_path, {"a.md": GOOD}))])
+    assert result.exit_code == 0, result.output
+    assert "1 added, 0 updated, 0 unchanged, 0 refused" in result.output
+
+
+OTHER_VENDOR = """---
+title: Resetting the appliance's admin password
+product: Acme Storage Appliance
+versions: ["2.1"]
+---
+Hold the reset button for ten seconds.
+"""
+
+
+def test_another_vendors_articles_need_create_products(runner, app, tmp_path):
+    folder = _folder(tmp_path, {"acme-reset.md": OTHER_VENDOR, "ours.md": GOOD})
+    refused = runner.invoke(args=["kb", "import", str(folder)])
+    assert refused.exit_code == 1
+    assert "refused acme-reset.md: unknown product 'Acme Storage Appliance'" in refused.output
+    assert "1 added, 0 updated, 0 unchanged, 1 refused" in refused.output
+    assert "Acme Storage Appliance" not in products.product_names()
+
+    created = runner.invoke(args=["kb", "import", "--create-products", str(folder)])
+    assert created.exit_code == 0, created.output
+    assert "Product added: Acme Storage Appliance." in created.output
+    assert "1 added, 0 updated, 1 unchanged, 0 refused" in created.output
+    assert "Acme Storage Appliance" in products.product_names()
+    article = db.session.scalar(select(Article).where(Article.slug == "acme-reset"))
+    assert article.product == "Acme Storage Appliance"
+
+
+def test_a_file_refused_for_another_reason_creates_no_product(runner, app, tmp_path):
+    app.config["KB_MAX_ARTICLE_CHARS"] = 20
+    folder = _folder(tmp_path, {"acme-reset.md": OTHER_VENDOR})
+    result = runner.invoke(args=["kb", "import", "--create-products", str(folder)])
+    assert result.exit_code == 1
+    assert "refused acme-reset.md: The article text can be at most 20 characters" in result.output
+    assert "Acme Storage Appliance" not in products.product_names(include_retired=True)
+
+
+def test_the_article_size_limit_is_configurable(runner, app, tmp_path):
+    app.config["KB_MAX_ARTICLE_CHARS"] = 1_000
+    long_body = GOOD + "word " * 400
+    folder = _folder(tmp_path, {"long.md": long_body, "short.md": GOOD.replace("VM", "guest")})
+    result = runner.invoke(args=["kb", "import", str(folder)])
+    assert result.exit_code == 1
+    assert "refused long.md: The article text can be at most 1,000 characters" in result.output
+    assert "refused short.md" not in result.output
+    assert db.session.scalar(select(func.count(Article.id))) == 1
 
 
 def test_export_writes_files_that_import_back_unchanged(runner, app, tmp_path):
@@ -101,3 +155,20 @@ def test_the_job_runner_catches_the_index_up_from_the_change_log(runner, app):
     result = runner.invoke(args=["jobs", "run"])
     assert result.exit_code == 0, result.output
     assert search.search("clock drift").items[0].key == "clock-drift-in-guests"
+
+
+def test_a_bad_article_size_setting_stops_the_app_at_start_up(tmp_path):
+    import pytest
+
+    from portal import create_app
+
+    for bad in ("lots", 0, True):
+        with pytest.raises(ValueError, match="PORTAL_KB_MAX_ARTICLE_CHARS"):
+            create_app(
+                {
+                    "TESTING": True,
+                    "SECRET_KEY": "x",
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
+                    "KB_MAX_ARTICLE_CHARS": bad,
+                }
+            )

@@ -1,0 +1,1 @@
+"""Products and their versions as records: the catalogue, its rules and its admin pages."""
