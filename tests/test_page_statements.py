@@ -24,7 +24,8 @@ def test_article_page_statements_do_not_grow_with_tags_ratings_or_related_articl
         assert client.get("/kb/small").status_code == 200
     with count_statements() as many:
         assert client.get("/kb/big").status_code == 200
-    assert len(many) == len(few) <= 4, many
+    # One of them is the UPDATE that counts the reading.
+    assert len(many) == len(few) <= 5, many
 
 
 def test_topic_page_statements_do_not_grow_with_posts_or_authors(client, app) -> None:

@@ -11,7 +11,7 @@ from portal.accounts import entitlement
 from portal.domain_error import DomainError
 from portal.forms import show_errors
 from portal.htmx import render
-from portal.kb import service
+from portal.kb import review, service
 from portal.kb.blueprint import bp
 from portal.kb.diff import revision_diff
 from portal.kb.forms import ArticleEditForm, article_values
@@ -36,13 +36,19 @@ def manage() -> Response:
         "status": request.args.get("status", ""),
         "product": request.args.get("product", "")[:80],
         "sort": request.args.get("sort", "updated"),
+        "review": "1" if request.args.get("review") == "1" else "",
     }
-    page = service.manage_articles(**filters, page=parse_page(request.args.get("page")))
+    page = service.manage_articles(
+        **{name: value for name, value in filters.items() if name != "review"},
+        page=parse_page(request.args.get("page")),
+        only_ids=review.for_review_ids() if filters["review"] else None,
+    )
     return render(
         "kb/manage.html",
         "kb/_manage_list.html",
         page=page,
         filters=filters,
+        for_review=review.for_review_ids([article.id for article in page.items]),
         products=service.article_products(),
         statuses=list(ArticleStatus),
     )
@@ -102,6 +108,16 @@ def set_status(slug: str) -> Response:
     flash(
         f"“{article.title}” is {'published' if article.is_published else 'now a draft'}.", "success"
     )
+    return redirect(url_for("kb.article", slug=article.slug))
+
+
+@bp.route("/<slug>/reviewed", methods=["POST"])
+def mark_reviewed(slug: str) -> Response:
+    """A KB engineer confirms the article is still right: its review date becomes today."""
+    _require_editor()
+    article = service.find_article(slug, include_drafts=True) or abort(404)
+    review.mark_reviewed(article, current_user)
+    flash(f"“{article.title}” is marked as reviewed today.", "success")
     return redirect(url_for("kb.article", slug=article.slug))
 
 

@@ -71,12 +71,19 @@ MANAGE_SORTS = {
 
 
 def manage_articles(
-    q: str = "", status: str = "", product: str = "", sort: str = "updated", page: int = 1
+    q: str = "",
+    status: str = "",
+    product: str = "",
+    sort: str = "updated",
+    page: int = 1,
+    only_ids: set[int] | None = None,
 ) -> Page[Article]:
     """The KB engineers' list of every article, drafts included: words in the title, slug or
-    summary narrow it, as do a status and a product; newest change first unless sorted by
-    title."""
+    summary narrow it, as do a status, a product and `only_ids` (the articles for review);
+    newest change first unless sorted by title."""
     query = select(Article)
+    if only_ids is not None:
+        query = query.where(Article.id.in_(sorted(only_ids)))
     for word in q.split()[:8]:
         pattern = f"%{word.lower()[:100]}%"
         query = query.where(
@@ -204,6 +211,8 @@ def save_article(
     article.updated_at = now
     if article.is_published and not was_published:
         article.published_at = now
+    if article.is_published:  # publishing a revision is a review of the whole article
+        article.reviewed_at = now
     number = len(article.revisions) + 1
     article.revisions.append(
         ArticleRevision(

@@ -20,7 +20,7 @@ from portal import search as search_engine
 from portal.accounts import entitlement
 from portal.extensions import limiter
 from portal.htmx import is_htmx_request, render
-from portal.kb import service
+from portal.kb import browse, review, service
 from portal.kb.blueprint import bp
 from portal.kb.case_drafts import cases_for_article
 from portal.products.service import product_names
@@ -53,6 +53,7 @@ def search_arguments(args) -> tuple[dict[str, object], list[str]]:  # noqa: ANN0
 @bp.route("/")
 def search() -> Response:
     params, notes = search_arguments(request.args)
+    browsing = not (params["q"] or params["product"] or params["tag"] or params["type"])
     results = search_engine.search(
         params["q"],
         product=params["product"],
@@ -71,6 +72,7 @@ def search() -> Response:
         tags=[] if is_htmx_request() else service.known_tags(),
         types=service.SEARCH_TYPES,
         can_file=entitlement.can_file_case(current_user),
+        front=browse.front_page(product_names()) if browsing else None,
     )
 
 
@@ -104,9 +106,11 @@ def article(slug: str) -> str:
         limit=RELATED_COUNT,
         exclude=("article", found.slug),
     )
+    browse.count_view(found)
     return render_template(
         "kb/article.html",
         body=found.html,
+        review_note=review.review_note(found) if editor else None,
         related=related,
         can_edit=editor,
         source_cases=cases_for_article(found) if editor or staff else [],
