@@ -142,8 +142,21 @@ def post_revisions(post: Post) -> list[PostRevision]:
 # --- permissions as questions the templates can ask -----------------------------------------
 
 
+def edit_refusal(post: Post, user: Any) -> str | None:
+    """Why the user may not edit the post, or None when they may. A hidden post stays as the
+    moderator left it: its author cannot edit it back into view."""
+    if not (getattr(user, "is_authenticated", False) and post.author_id == user.id):
+        return "Only the author of a post can edit it."
+    if post.hidden:
+        return (
+            "A moderator hid this post, so it can no longer be edited. Reply with a new post, "
+            "or ask a moderator to review it."
+        )
+    return None
+
+
 def can_edit(post: Post, user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and post.author_id == user.id
+    return edit_refusal(post, user) is None
 
 
 def can_mark_solved(topic: Topic, user: Any) -> bool:
@@ -242,8 +255,9 @@ def reply(topic: Topic, author: Any, body: Any) -> Post:
 
 def edit_post(post: Post, editor: Any, body: Any) -> Post:
     """Authors change their own posts; the text before the edit is kept as a revision."""
-    if not can_edit(post, editor):
-        raise DomainError("Only the author of a post can edit it.", status=403)
+    refusal = edit_refusal(post, editor)
+    if refusal is not None:
+        raise DomainError(refusal, status=403)
     if post.topic.locked and not entitlement.can_moderate(editor):
         raise DomainError("This topic is locked, so its posts can no longer change.", status=409)
     body = clean_body(body)

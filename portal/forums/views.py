@@ -196,8 +196,9 @@ def preview() -> Markup:
 @post_limit
 def edit_post(post_id: int) -> Response | tuple[str, int] | str:
     post = service.find_post(post_id, current_user) or abort(404)
-    if not service.can_edit(post, current_user):
-        abort(403, "Only the author of a post can edit it.")
+    refusal = service.edit_refusal(post, current_user)
+    if refusal is not None:
+        abort(403, refusal)
     form = EditPostForm() if request.method == "POST" else EditPostForm(data={"body": post.body})
     preview, status = None, 200
     if request.method == "POST":
@@ -211,8 +212,7 @@ def edit_post(post_id: int) -> Response | tuple[str, int] | str:
                 show_errors(form, problem)
                 status = problem.status
             else:
-                if post.topic.solved:
-                    after_commit(apply_now)
+                after_commit(apply_now)  # the thread's new text is searchable at once
                 flash("Your changes are saved; the earlier text is kept in the history.", "success")
                 page = service.page_of_post(post)
                 return redirect(

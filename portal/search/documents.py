@@ -46,6 +46,9 @@ class SearchDocument:
     tags: tuple[str, ...] = field(default_factory=tuple)
     product: str = ""
     versions: tuple[str, ...] = field(default_factory=tuple)
+    # Index-time weight of every word of the document (Whoosh's document boost): above 1
+    # ranks it higher than an equal match, as a solved forum thread is.
+    boost: float = 1.0
 
     @property
     def uid(self) -> str:

@@ -70,9 +70,10 @@ def plain_excerpt_source(markdown_text: str) -> str:
     return text.strip()[:EXCERPT_SOURCE_CHARS]
 
 
-def index_fields(doc: SearchDocument) -> dict[str, str]:
-    """The field values Whoosh stores for one document."""
-    return {
+def index_fields(doc: SearchDocument) -> dict[str, object]:
+    """The field values Whoosh stores for one document (and its boost, when it has one)."""
+    boost = {"_boost": float(doc.boost)} if doc.boost != 1.0 else {}
+    return boost | {
         "uid": doc.uid,
         "type": doc.type,
         "key": doc.key,
