@@ -50,3 +50,27 @@ def test_upgrade_on_an_empty_database_matches_the_models(empty_database_url, tmp
         f"models and migrations differ in {len(differences)} place(s); run "
         f"'flask db migrate' and review it. First: {differences[:3]}"
     )
+
+
+def test_the_upgrade_brings_the_three_products_and_their_versions(empty_database_url, tmp_path):
+    from portal.products import service as products
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": empty_database_url,
+            "INDEX_DIR": str(tmp_path / "index"),
+        }
+    )
+    with app.app_context():
+        upgrade()
+        assert products.product_names() == ["XenServer", "XenCenter", "XenServer Tools"]
+        assert products.released_versions("XenServer Tools") == ["5.0.0", "4.1.0"]
+        assert products.seed_standard_products() == "products: 0 versions added"
+        # The rows came with explicit ids: the next one must still get a fresh id.
+        added = products.create_product("Acme Storage")
+        db.session.commit()
+        assert added.id == 4
+        db.session.remove()
+        db.engine.dispose()

@@ -82,7 +82,7 @@ def article_json(article: Article) -> dict[str, Any]:
     bp,
     "/kb/search",
     "GET",
-    "Search articles, documentation and solved forum threads",
+    "Search articles, documentation and forum threads",
     auth="optional",
     tags=["kb"],
     query={

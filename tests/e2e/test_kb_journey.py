@@ -25,7 +25,7 @@ def test_search_read_rate_then_write_and_publish(page, app):
 
     page.goto("/kb/")
     assert_accessible(page)
-    page.get_by_label("Search articles, documentation and solved forum threads").fill("iscsi")
+    page.get_by_label("Search articles, documentation and forum threads").fill("iscsi")
     page.locator("#kb-results").get_by_role(
         "link", name="Attaching an iSCSI storage repository"
     ).wait_for()
@@ -63,7 +63,7 @@ def test_search_read_rate_then_write_and_publish(page, app):
     page.get_by_text("is published").wait_for()
 
     page.goto("/kb/")
-    page.get_by_label("Search articles, documentation and solved forum threads").fill("jumbo mtu")
+    page.get_by_label("Search articles, documentation and forum threads").fill("jumbo mtu")
     page.locator("#kb-results").get_by_role(
         "link", name="Jumbo frames on the storage network"
     ).wait_for()
