@@ -32,7 +32,9 @@ def test_gold_contact_files_a_case_and_escalates_it_by_reply(page, tmp_path: Pat
     page.get_by_label("Subject").fill("Virtual machines fail to start")
     page.get_by_label("Description").fill("Since this morning no VM starts on host1.")
     page.get_by_label("Product").select_option("XenServer")
-    page.get_by_label("Version").fill("5.0.0")
+    # The version options follow the product: wait for XenServer's to be swapped in.
+    page.wait_for_function("!document.querySelector('#version optgroup')")
+    page.get_by_label("Version").select_option("5.0.0")
     page.get_by_label("P2 High").check()
     page.get_by_label("Attachments").set_input_files(str(log))
     page.get_by_role("button", name="Open the case").click()
