@@ -108,12 +108,13 @@ def kb_search() -> Any:
         fail(422, f"The query is too long; at most {MAX_QUERY_CHARS} characters count.", "invalid")
     per_page = min(search_engine.parse_page(args.get("per_page", 10)), 50)
     tag = (args.get("tag") or "").strip()[:60] or None
+    page = search_engine.parse_page(args.get("page", 1))
     results = search_engine.search(
         args.get("q"),
         product=product,
         tag=tag,
         type=doc_type,
-        page=search_engine.parse_page(args.get("page", 1)),
+        page=page,
         per_page=per_page,
     )
     search_log.log_search(
@@ -121,7 +122,7 @@ def kb_search() -> Any:
         results=results.total,
         source=SearchSource.API,
         filters={"product": product, "tag": tag, "type": doc_type},
-        page=results.page,
+        page=page,
         user_id=user.id if user is not None else None,
     )
     return jsonify(
