@@ -70,7 +70,7 @@ def dashboard() -> str:
             [
                 ("Searches", [m.searches for m in data.funnel]),
                 ("Results opened", [m.opened for m in data.funnel]),
-                ("Answered my question", [m.answered for m in data.funnel]),
+                ("Answered", [m.answered for m in data.funnel]),
                 ("Cases filed", [m.filed for m in data.funnel]),
             ],
             max(
