@@ -10,6 +10,7 @@ from portal.api import (  # noqa: E402,F401  (routes register themselves on bp)
     forums,
     ideas,
     kb,
+    kb_gaps,
     meta,
     releases,
     staff_cases,

@@ -11,8 +11,8 @@ from portal.accounts import entitlement
 from portal.api import bp
 from portal.api.helpers import bearer_user, fail, json_body, require_user
 from portal.api.spec import DATETIME, INTEGER, STRING, endpoint, nullable, obj
-from portal.kb import service
-from portal.models import Article, User
+from portal.kb import gaps, search_log, service
+from portal.models import Article, SearchSource, User
 from portal.products.service import product_names
 from portal.search.query import MAX_QUERY_CHARS
 from portal.transactions import after_commit
@@ -96,7 +96,7 @@ def article_json(article: Article) -> dict[str, Any]:
     response=SEARCH_RESULT,
 )
 def kb_search() -> Any:
-    bearer_user()
+    user = bearer_user()
     args = request.args
     product = (args.get("product") or "").strip() or None
     known_products = product_names(include_retired=True)
@@ -109,13 +109,23 @@ def kb_search() -> Any:
     if len(args.get("q") or "") > 2_000:
         fail(422, f"The query is too long; at most {MAX_QUERY_CHARS} characters count.", "invalid")
     per_page = min(search_engine.parse_page(args.get("per_page", 10)), 50)
+    tag = (args.get("tag") or "").strip()[:60] or None
+    page = search_engine.parse_page(args.get("page", 1))
     results = search_engine.search(
         args.get("q"),
         product=product,
-        tag=(args.get("tag") or "").strip()[:60] or None,
+        tag=tag,
         type=doc_type,
-        page=search_engine.parse_page(args.get("page", 1)),
+        page=page,
         per_page=per_page,
+    )
+    search_log.log_search(
+        args.get("q"),
+        results=results.total,
+        source=SearchSource.API,
+        filters={"product": product, "tag": tag, "type": doc_type},
+        page=page,
+        user_id=user.id if user is not None else None,
     )
     return jsonify(
         {
@@ -183,14 +193,22 @@ def _save(article: Article | None, data: dict[str, Any], user: User) -> Article:
     "POST",
     "Write an article (KB engineers); status defaults to published",
     tags=["kb"],
-    request=obj(["title"], **ARTICLE_FIELDS, note=STRING),
+    request=obj(
+        ["title"],
+        **ARTICLE_FIELDS,
+        note=STRING,
+        gap={"type": "string", "description": "the search gap (GET /kb/gaps) it answers"},
+    ),
     response=ARTICLE,
     status=201,
 )
 def kb_create_article() -> Any:
     user = _editor()
     data = json_body()
-    return jsonify(article_json(_save(None, data, user))), 201
+    article = _save(None, data, user)
+    if data.get("gap"):
+        gaps.close_gap(data["gap"], article, user)
+    return jsonify(article_json(article)), 201
 
 
 @endpoint(

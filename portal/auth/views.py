@@ -29,6 +29,7 @@ from portal.auth.forms import (
 )
 from portal.domain_error import DomainError
 from portal.extensions import client_address, limiter
+from portal.kb import search_log
 from portal.models import User
 from portal.redirects import same_site_or
 from portal.surveys.service import pending_invitations
@@ -54,8 +55,13 @@ def safe_next(target: str | None, default: str = "pages.home") -> str:
 
 def _start_session(user, remember: bool) -> None:  # noqa: ANN001 - a User
     # A fresh session on login: nothing planted before it (session fixation) survives, and
-    # the server keeps a row for it that logging out deletes.
+    # the server keeps a row for it that logging out deletes. The anonymous search id alone
+    # carries over (it grants nothing), so searches made before logging in still count
+    # towards the case filed after it.
+    search_id = session.get(search_log.SESSION_KEY)
     session.clear()
+    if isinstance(search_id, str):
+        session[search_log.SESSION_KEY] = search_id
     sessions.open_session(user)
     login_user(user, remember=remember)
 

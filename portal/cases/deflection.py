@@ -15,10 +15,17 @@ LIMIT = 5
 MIN_QUERY = 3
 
 
+def suggestion_text(subject: str, description: str) -> str:
+    """What the suggestions search for: the subject and description typed so far, or "" while
+    that is too short to search."""
+    text = f"{subject or ''} {description or ''}".strip()[:1000]
+    return text if len(text) >= MIN_QUERY else ""
+
+
 def suggestions_for(subject: str, description: str, limit: int = LIMIT) -> list[Any]:
     """Up to ``limit`` articles or threads matching the subject and description typed so far."""
-    text = f"{subject or ''} {description or ''}".strip()[:1000]
-    if len(text) < MIN_QUERY:
+    text = suggestion_text(subject, description)
+    if not text:
         return []
     try:
         from portal.search import suggest

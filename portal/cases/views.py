@@ -18,14 +18,15 @@ from portal.cases import (
 )
 from portal.cases.attachments import human_size, max_attachment_bytes
 from portal.cases.blueprint import bp
-from portal.cases.deflection import suggestions_for
+from portal.cases.deflection import suggestion_text, suggestions_for
 from portal.cases.forms import CaseForm, version_groups
 from portal.cases.uploads import accept_uploads
 from portal.domain_error import DomainError
 from portal.extensions import csrf
 from portal.forms import show_errors
 from portal.htmx import render
-from portal.models import CaseStatus, Organisation
+from portal.kb import search_log
+from portal.models import CaseStatus, Organisation, SearchSource
 from portal.numbers import parse_id, parse_page
 from portal.offerings.service import current_policy
 from portal.policy import Severity, Tier
@@ -104,6 +105,7 @@ def new() -> Response | str | tuple[str, int]:
             show_errors(form, error)
             status = error.status
         else:
+            search_log.link_case(case)
             flash(
                 f"Case {case.number} is open. We have mailed you an acknowledgement; the "
                 "response due time is shown below.",
@@ -132,8 +134,15 @@ def suggestions() -> Response | str:
     form = _case_form(request.args)
     draft = form.draft()
     hits = suggestions_for(draft.subject, draft.description)
+    search_log_id = search_log.log_search(
+        suggestion_text(draft.subject, draft.description),
+        results=len(hits),
+        source=SearchSource.FILING,
+    )
     return render(
-        "cases/new.html", "cases/_suggestions.html", **_form_context(form, suggestions=hits)
+        "cases/new.html",
+        "cases/_suggestions.html",
+        **_form_context(form, suggestions=hits, search_log_id=search_log_id),
     )
 
 
@@ -154,8 +163,11 @@ def deflected() -> Response:
         request.form.get("query", ""),
         request.form.get("article_key", ""),
     )
+    target = same_site_or(request.form.get("next"), url_for("pages.home"))
+    # What answered the question was opened from the suggestions' search.
+    search_log.record_open(parse_id(request.form.get("search", "")), target)
     flash("Glad that helped. No case was opened; you can file one any time.", "success")
-    return redirect(same_site_or(request.form.get("next"), url_for("pages.home")))
+    return redirect(target)
 
 
 @bp.route("/cases/")

@@ -11,6 +11,6 @@ bp = Blueprint("kb", __name__, url_prefix="/kb")
 
 def kb_blueprint() -> Blueprint:
     """The blueprint with every route attached."""
-    for module in ("portal.kb.views", "portal.kb.editor"):
+    for module in ("portal.kb.views", "portal.kb.editor", "portal.kb.self_help_views"):
         importlib.import_module(module)
     return bp

@@ -11,7 +11,7 @@ from portal.accounts import entitlement
 from portal.domain_error import DomainError
 from portal.forms import show_errors
 from portal.htmx import render
-from portal.kb import review, service
+from portal.kb import gaps, review, service
 from portal.kb.blueprint import bp
 from portal.kb.diff import revision_diff
 from portal.kb.forms import ArticleEditForm, article_values
@@ -61,12 +61,21 @@ def preview() -> Markup:
     return render_markdown(request.form.get("body", "")[: service.max_article_chars()])
 
 
+def _from_gap(args) -> dict[str, str]:  # noqa: ANN001 - a MultiDict
+    """A new article's title from the search gap it is written for."""
+    gap = " ".join((args.get("gap") or "").split())[:500]
+    title = " ".join((args.get("title") or gap).split())[:200]
+    return {"title": title, "gap": gap} if gap or title else {}
+
+
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 def edit(slug: str | None = None) -> Response | tuple[str, int]:
     _require_editor()
     article = (service.find_article(slug, include_drafts=True) or abort(404)) if slug else None
     if request.method == "GET":
-        form = ArticleEditForm(data=article_values(article))
+        # "Write an article" from the search gaps list comes prefilled with the search.
+        prefill = {} if article else _from_gap(request.args)
+        form = ArticleEditForm(data=article_values(article) or prefill)
     else:
         form = ArticleEditForm()
         if form.validate():
@@ -79,6 +88,8 @@ def edit(slug: str | None = None) -> Response | tuple[str, int]:
             except DomainError as problem:
                 show_errors(form, problem)
             else:
+                if article is None and form.gap.data:
+                    gaps.close_gap(form.gap.data, saved, current_user)
                 if changed:
                     after_commit(apply_now)
                 state = "published" if saved.is_published else "saved as a draft"

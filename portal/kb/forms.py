@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from portal.models import Article
@@ -45,6 +45,8 @@ class ArticleEditForm(ArticleForm):
         validators=[Length(max=300)],
         render_kw={"maxlength": 300},
     )
+    # The search gap (kb/gaps.py) a new article is written for; saving it closes the gap.
+    gap = HiddenField(validators=[Length(max=500)])
 
 
 def article_values(article: Article | None) -> dict[str, str]:

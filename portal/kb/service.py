@@ -23,8 +23,8 @@ MAX_BODY = 200_000  # the default of KB_MAX_ARTICLE_CHARS
 MAX_LIST_ITEMS = 30
 DOC_TYPE = "article"
 STATUSES = tuple(s.value for s in ArticleStatus)
-# Addresses the KB's own pages use (/kb/new, /kb/manage, /kb/preview).
-RESERVED_SLUGS = frozenset({"new", "manage", "preview"})
+# Addresses the KB's own pages use (/kb/new, /kb/manage, /kb/preview, /kb/gaps).
+RESERVED_SLUGS = frozenset({"new", "manage", "preview", "gaps"})
 
 
 # What a search can be narrowed to, by document type.

@@ -20,9 +20,10 @@ from portal import search as search_engine
 from portal.accounts import entitlement
 from portal.extensions import limiter
 from portal.htmx import is_htmx_request, render
-from portal.kb import browse, review, service
+from portal.kb import browse, feedback, review, search_log, service
 from portal.kb.blueprint import bp
 from portal.kb.case_drafts import cases_for_article
+from portal.models import SearchSource
 from portal.products.service import product_names
 from portal.search.query import clean_query
 
@@ -61,10 +62,18 @@ def search() -> Response:
         type=params["type"],
         page=params["page"],
     )
+    search_log_id = search_log.log_search(
+        request.args.get("q"),
+        results=results.total,
+        source=SearchSource.AS_YOU_TYPE if is_htmx_request() else SearchSource.PAGE,
+        filters={name: params[name] for name in ("product", "tag", "type")},
+        page=params["page"],
+    )
     return render(
         "kb/search.html",
         "kb/_results.html",
         results=results,
+        search_log_id=search_log_id,
         params=params,
         notes=notes,
         products=product_names(include_retired=True),
@@ -90,8 +99,11 @@ def _rating_context(article) -> dict[str, object]:  # noqa: ANN001 - an Article
     staff = entitlement.can_see_article_ratings(current_user)
     return {
         "article": article,
-        "rated": service.has_rated(article, voter_key()),
+        "state": feedback.rating_state(article, voter_key()),
         "totals": service.rating_totals(article) if staff else None,
+        "missing_notes": feedback.recent_notes(article) if staff else [],
+        "missing_text": "",
+        "missing_error": "",
     }
 
 

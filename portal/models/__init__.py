@@ -38,16 +38,21 @@ from portal.models.partners import Partner
 from portal.models.products import Product, ProductVersion
 from portal.models.releases import Release, ReleaseKind
 from portal.models.search import SearchChange
+from portal.models.self_help import ArticleFeedback, SearchGapClosure, SearchLog, SearchSource
 from portal.models.settings import PolicyRecord
 from portal.models.staff import CannedReply, CaseArticleLink, CasePresence, StaffProfile
 from portal.models.surveys import SurveyAnswer, SurveyCampaign, SurveyInvitation
 
 __all__ = [
     "Article",
+    "ArticleFeedback",
     "ArticleRating",
     "ArticleRevision",
     "ArticleStatus",
     "SearchChange",
+    "SearchGapClosure",
+    "SearchLog",
+    "SearchSource",
     "Agreement",
     "Attachment",
     "Case",

@@ -11,12 +11,14 @@ SQL twins, so the dashboard, the queue, the case page and the alert mails never 
   first, then the others by how long they have waited.
 - **escalations**: open escalated cases, each with its action plan overdue, missing or on
   schedule.
+- **self-help funnel**: searches, results opened, filings ended by "this answered my
+  question", and cases filed, per month (``portal.staff.funnel``).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, case, func, select
@@ -29,6 +31,7 @@ from portal.models import Case, Deflection
 from portal.models.types import utcnow
 from portal.offerings.service import current_policy
 from portal.policy import Severity, SlaStanding, SupportPolicy, Tier
+from portal.staff.funnel import FunnelMonth, monthly_funnel
 
 AGE_BUCKETS = [
     ("Under 1 day", timedelta(days=1)),
@@ -115,6 +118,8 @@ class Dashboard:
     oldest_waiting: list[WaitingCase]
     waiting_total: int = 0
     waiting_breached: int = 0
+    # Searches, results opened, "this answered my question", cases filed: one row a month.
+    funnel: list[FunnelMonth] = field(default_factory=list)
 
     @property
     def attainment_rows(self) -> list[AttainmentRow]:
@@ -282,4 +287,5 @@ def build_dashboard(now: datetime | None = None, months: int = 6) -> Dashboard:
         waiting,
         waiting_total,
         waiting_breached,
+        monthly_funnel(starts, labels),
     )

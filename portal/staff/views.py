@@ -66,6 +66,21 @@ def dashboard() -> str:
             max(max((n for _, n in data.deflections_by_month), default=0), 1),
             "Filings ended by a suggested answer, by month",
         ),
+        "funnel": line_chart(
+            data.months,
+            [
+                ("Searches", [m.searches for m in data.funnel]),
+                ("Results opened", [m.opened for m in data.funnel]),
+                ("Answered", [m.answered for m in data.funnel]),
+                ("Cases filed", [m.filed for m in data.funnel]),
+            ],
+            max(
+                max((m.searches for m in data.funnel), default=0),
+                max((m.filed for m in data.funnel), default=0),
+                1,
+            ),
+            "From search to case, by month",
+        ),
     }
     return render_template("staff/dashboard.html", data=data, charts=charts)
 

@@ -104,7 +104,8 @@ def test_search_page_uses_a_bounded_number_of_statements(client, app):
     with count_statements() as few:
         client.get("/kb/?q=backup&per_page=1")
     with count_statements() as many:
-        client.get("/kb/?q=backup")
+        # Another visitor: the same query again in one session is not logged twice.
+        app.test_client().get("/kb/?q=backup")
     assert len(many) == len(few) <= 5
 
 
