@@ -25,6 +25,8 @@ TITLES = {
     422: "Some of what you sent needs correcting",
     429: "Too many requests",
     500: "Something went wrong on our side",
+    503: "The portal is briefly unavailable",
+    507: "There is no room to store that file",
 }
 
 MESSAGES = {

@@ -144,7 +144,16 @@ def document(title: str, version: str = "1.0.0", prefix: str = "/api/v1") -> dic
                 "content": {"application/json": {"schema": op.response or obj()}},
             },
             "4XX": {"description": "Error", "content": {"application/json": {"schema": ERROR}}},
+            "503": {
+                "description": "The database cannot be reached; retry after Retry-After seconds",
+                "content": {"application/json": {"schema": ERROR}},
+            },
         }
+        if op.multipart:
+            responses["507"] = {
+                "description": "The file storage is full; nothing was saved",
+                "content": {"application/json": {"schema": ERROR}},
+            }
         operation: dict[str, Any] = {
             "summary": op.summary,
             "operationId": f"{op.method.lower()}_{path.strip('/').replace('/', '_')}",
