@@ -3,19 +3,32 @@ index folder, a mail server that is down, a job worker killed mid-job."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
+import signal
 import socket
 import subprocess
+import sys
+import threading
+from collections import Counter
+from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 
 from portal import create_app
 from portal.extensions import db
-from portal.models import Attachment, Case
-from tests.conftest import PASSWORD, _config, make_case
+from portal.jobs.runner import run_pass
+from portal.mail import queue_mail
+from portal.models import Attachment, Case, Job, OutgoingMail
+from portal.models.types import utcnow
+from tests.conftest import PASSWORD, SmtpSink, _config, make_case
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
 
 
 def _closed_port() -> int:
@@ -161,3 +174,143 @@ def test_a_full_disk_refuses_an_api_attachment_as_json(
     assert response.get_json()["error"]["code"] == "insufficient_storage"
     assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
     assert _stored_files(full_disk) == []
+
+
+# --- The mail server stopped while cases are filed, then started ------------------------------
+
+
+@pytest.fixture
+def smtp_app(app, smtp_sink):  # noqa: ANN001, ANN201 - the app and the conftest SmtpSink
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER=smtp_sink.host, MAIL_PORT=smtp_sink.port)
+    return app
+
+
+def _by_message_id(messages: list) -> Counter[str]:  # noqa: ANN001
+    return Counter(message["Message-ID"] for message in messages)
+
+
+def test_mail_queued_while_the_smtp_server_is_down_is_delivered_exactly_once(
+    smtp_app,
+    smtp_sink,
+    gold_contact,
+    contoso,  # noqa: ANN001
+) -> None:
+    smtp_sink.stop()
+    for n in range(3):
+        make_case(gold_contact, contoso, subject=f"Host {n} crashes during backup")
+    queued = db.session.scalars(select(OutgoingMail)).all()
+    assert len(queued) >= 3  # an acknowledgement per case at least
+    now = utcnow()
+    for minutes in (0, 1, 5, 30):  # passes while the server is down: each try fails, is kept
+        report = run_pass(now=now + timedelta(minutes=minutes))
+        assert report is not None
+    assert smtp_sink.messages == []
+    assert db.session.scalar(select(func.count()).where(Job.status == "failed")) == 0
+
+    smtp_sink.start()
+    for hours in (1, 2, 6, 24, 48):  # every later pass, past every back-off
+        run_pass(now=now + timedelta(hours=hours))
+
+    db.session.expire_all()
+    sent = db.session.scalars(select(OutgoingMail)).all()
+    assert {mail.status for mail in sent} == {"sent"}
+    counts = _by_message_id(smtp_sink.messages)
+    assert counts == Counter({mail.message_id: 1 for mail in sent})
+
+
+# --- A job worker killed mid-job ----------------------------------------------------------------
+
+
+class SlowSmtpSink(SmtpSink):
+    """An SMTP server that stalls the first conversation at MAIL FROM (before any message is
+    accepted), as a hung mail relay does, and answers promptly once `release()` is called."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stalled = threading.Event()
+        self._released = threading.Event()
+
+    async def handle_MAIL(self, server, session, envelope, address, options) -> str:  # noqa: ANN001
+        if not self._released.is_set():
+            self.stalled.set()
+            while not self._released.is_set():
+                await asyncio.sleep(0.05)
+        envelope.mail_from = address
+        return "250 OK"
+
+    def release(self) -> None:
+        self._released.set()
+
+
+def _worker_env(app, folder: Path, smtp: SmtpSink) -> dict[str, str]:  # noqa: ANN001
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+    env.update(
+        {
+            "PORTAL_INSTANCE_PATH": str(folder),
+            "PORTAL_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "PORTAL_INDEX_DIR": app.config["INDEX_DIR"],
+            "PORTAL_UPLOAD_DIR": app.config["UPLOAD_DIR"],
+            "PORTAL_MAIL_DIR": app.config["MAIL_DIR"],
+            "PORTAL_SECRET_KEY": "test-secret",
+            "PORTAL_BASE_URL": app.config["BASE_URL"],
+            "PORTAL_MAIL_BACKEND": "smtp",
+            "PORTAL_MAIL_SERVER": smtp.host,
+            "PORTAL_MAIL_PORT": str(smtp.port),
+            "PORTAL_JOBS_POLL_SECONDS": "1",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    return env
+
+
+def test_a_job_whose_worker_is_killed_runs_again_after_its_lease_and_mails_once(
+    app,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    sink = SlowSmtpSink()
+    sink.start()
+    try:
+        mail = queue_mail(
+            "sam@example.com",
+            "password_reset",
+            subject="Reset your support portal password",
+            user=SimpleNamespace(name="Sam Someone"),
+            reset_url="http://portal.test/reset-password/abc123",
+            expires_minutes=60,
+        )
+        db.session.commit()
+        worker = subprocess.Popen(
+            [str(BIN / "flask"), "--app", "app", "jobs", "worker"],
+            cwd=ROOT,
+            env=_worker_env(app, tmp_path / "worker", sink),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            assert sink.stalled.wait(60), "the worker never reached the mail server"
+        finally:
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(10)
+
+        db.session.expire_all()
+        [job] = db.session.scalars(select(Job)).all()
+        assert job.status == "running" and sink.messages == []  # killed mid-job
+
+        sink.release()
+        app.config.update(
+            MAIL_BACKEND="smtp", MAIL_SERVER=sink.host, MAIL_PORT=sink.port, JOBS_LEASE_SECONDS=30
+        )
+        run_pass(now=utcnow() + timedelta(seconds=10))  # within the lease: left alone
+        db.session.expire_all()
+        assert db.session.get(Job, job.id).status == "running"
+
+        report = run_pass(now=utcnow() + timedelta(seconds=31))  # past it: run again
+        assert report.jobs_reclaimed == 1
+        db.session.expire_all()
+        job = db.session.get(Job, job.id)
+        assert job.status == "done" and job.attempts == 1
+        assert db.session.get(OutgoingMail, mail.id).status == "sent"
+        run_pass(now=utcnow() + timedelta(hours=1))
+        assert _by_message_id(sink.messages) == Counter({mail.message_id: 1})
+    finally:
+        sink.stop()
