@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -19,12 +21,14 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from portal import create_app
+from portal import create_app, search
 from portal.extensions import db
 from portal.jobs.runner import run_pass
+from portal.kb import service as kb_service
 from portal.mail import queue_mail
 from portal.models import Attachment, Case, Job, OutgoingMail
 from portal.models.types import utcnow
+from portal.search.searcher import REFRESH_SECONDS
 from tests.conftest import PASSWORD, SmtpSink, _config, make_case
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -314,3 +318,55 @@ def test_a_job_whose_worker_is_killed_runs_again_after_its_lease_and_mails_once(
         assert _by_message_id(sink.messages) == Counter({mail.message_id: 1})
     finally:
         sink.stop()
+
+
+# --- The index folder deleted while running ----------------------------------------------------
+
+
+@pytest.fixture
+def kb_article(app):  # noqa: ANN001, ANN201 - the app fixture
+    """A published article about XenMotion; the searchers this test opened closed after."""
+    article, _ = kb_service.save_article(
+        None,
+        {
+            "title": "Guests lose their network after XenMotion",
+            "slug": "xenmotion-network",
+            "product": "XenServer",
+            "versions": ["5.0"],
+            "tags": ["networking"],
+            "summary": "Reboot the guest or reinstall the tools after migrating it.",
+            "body": "After a XenMotion migration the guest has no network until rebooted.",
+            "status": "published",
+        },
+        None,
+    )
+    db.session.commit()
+    yield article
+    search.close_all()
+
+
+def test_a_deleted_index_says_it_is_rebuilding_and_comes_back_by_itself(
+    app,
+    client,
+    kb_article,  # noqa: ANN001
+) -> None:
+    folder = Path(app.config["INDEX_DIR"])
+    run_pass(now=utcnow())  # the runner's catch-up builds the index
+    assert client.get("/api/v1/kb/search?q=xenmotion").get_json()["total"] == 1
+
+    shutil.rmtree(folder)
+    time.sleep(REFRESH_SECONDS + 0.1)  # a searcher looks at its folder at most this often
+
+    page = client.get("/kb/?q=xenmotion")
+    assert page.status_code == 200
+    assert "Search is being rebuilt" in page.get_data(as_text=True)
+    answer = client.get("/api/v1/kb/search?q=xenmotion")
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert body["rebuilding"] is True and "rebuilt" in body["message"] and body["total"] == 0
+
+    run_pass(now=utcnow())  # the runner's next round rebuilds it from the database
+
+    body = client.get("/api/v1/kb/search?q=xenmotion").get_json()
+    assert body["rebuilding"] is False and body["total"] == 1
+    assert "Search is being rebuilt" not in client.get("/kb/?q=xenmotion").get_data(as_text=True)
