@@ -74,6 +74,7 @@ def defaults(instance_path: str) -> dict[str, object]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "JOBS_POLL_SECONDS": 5,
+        "JOBS_LEASE_SECONDS": 600,  # a running job's claim; past it the job is run again
         # A case waiting for its first reply is "at risk" once less than this share of its
         # target's business time is left (read by portal.cases.standing.at_risk_share).
         "SLA_AT_RISK_SHARE": DEFAULT_AT_RISK_SHARE,

@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
@@ -24,6 +25,8 @@ TITLES = {
     422: "Some of what you sent needs correcting",
     429: "Too many requests",
     500: "Something went wrong on our side",
+    503: "The portal is briefly unavailable",
+    507: "There is no room to store that file",
 }
 
 MESSAGES = {
@@ -109,9 +112,57 @@ def handle_csrf_error(error: CSRFError) -> tuple[Response | str, int]:
     return error_page(400, message, "Please send that form again")
 
 
+UNAVAILABLE = (
+    "The portal cannot reach its database just now, so nothing was saved. "
+    "Please try again in a minute."
+)
+RETRY_AFTER_SECONDS = 30
+
+
+def unavailable_response() -> Response:
+    """503 while the database cannot be reached: a short page that needs no database (not the
+    usual error page, whose menu asks the database who is logged in), or JSON for the API."""
+    if wants_json():
+        body, status = json_error(503, UNAVAILABLE, "unavailable")
+        response = make_response(body, status)
+    else:
+        html = render_template("errors/unavailable.html", message=UNAVAILABLE)
+        response = make_response(html, 503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def database_unreachable(error: BaseException) -> bool:
+    """The driver could not talk to the database (refused, dropped, timed out) rather than
+    refusing a statement: OperationalError or InterfaceError, or a connection marked invalid."""
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def handle_database_error(error: DBAPIError) -> Response | tuple[Response | str, int]:
+    if database_unreachable(error):
+        log.error("database unreachable on %s %s: %s", request.method, request.path, error.orig)
+        _discard_session()
+        return unavailable_response()
+    return handle_unexpected(error)
+
+
+def _discard_session() -> None:
+    """Drop the failed connection so the next request starts afresh once the database is back."""
+    from portal.extensions import db
+
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.invalidate()
+
+
 def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
     if isinstance(error, HTTPException):
         return handle_http_error(error)
+    if isinstance(error, DBAPIError) and database_unreachable(error):
+        return handle_database_error(error)  # type: ignore[return-value]
     log.exception("Unhandled error on %s %s", request.method, request.path)
     return handle_http_error(InternalServerError())
 
@@ -120,4 +171,5 @@ def register(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(DBAPIError, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -38,6 +38,11 @@ SEARCH_RESULT = obj(
     per_page=INTEGER,
     query=STRING,
     suggestion=nullable(STRING),
+    rebuilding={
+        "type": "boolean",
+        "description": "true while the search index is rebuilt: no hits can be found yet",
+    },
+    message=nullable(STRING),
 )
 ARTICLE_FIELDS = dict(
     title=STRING,
@@ -148,6 +153,8 @@ def kb_search() -> Any:
             "per_page": results.per_page,
             "query": results.query,
             "suggestion": results.suggestion,
+            "rebuilding": results.rebuilding,
+            "message": search_engine.REBUILDING_MESSAGE if results.rebuilding else None,
         }
     )
 
@@ -160,15 +167,19 @@ def _editor() -> User:
 
 
 def _reader_may_see_drafts() -> bool:
+    """As on the article page: KB engineers, and support engineers, who draft articles from
+    solved cases."""
     user = bearer_user()
-    return user is not None and entitlement.can_publish_articles(user)
+    return user is not None and (
+        entitlement.can_publish_articles(user) or entitlement.can_work_cases(user)
+    )
 
 
 @endpoint(
     bp,
     "/kb/articles/<slug>",
     "GET",
-    "One article (published ones need no token; drafts are for KB engineers)",
+    "One article (published ones need no token; drafts are for KB and support engineers)",
     auth="optional",
     tags=["kb"],
     response=ARTICLE,

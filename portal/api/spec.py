@@ -115,14 +115,26 @@ def _path(rule: str) -> str:
     return out
 
 
+def _path_parameters(rule: str) -> list[tuple[str, Schema]]:
+    """Each `<name>` or `<int:name>` of a rule with its schema: Flask's `int` converter
+    matches only non-negative whole numbers, so anything else is a 404 before the view."""
+    out: list[tuple[str, Schema]] = []
+    for segment in rule.split("/"):
+        if segment.startswith("<") and segment.endswith(">"):
+            converter, _, name = segment[1:-1].rpartition(":")
+            schema = {"type": "integer", "minimum": 0} if converter == "int" else STRING
+            out.append((name, schema))
+    return out
+
+
 def document(title: str, version: str = "1.0.0", prefix: str = "/api/v1") -> dict[str, Any]:
     """The OpenAPI 3.0 document for every registered operation."""
     paths: dict[str, Any] = {}
     for op in sorted(OPERATIONS, key=lambda o: (o.rule, o.method)):
         path = prefix + _path(op.rule)
         parameters = [
-            {"name": p, "in": "path", "required": True, "schema": STRING}
-            for p in [seg[1:-1] for seg in _path(op.rule).split("/") if seg.startswith("{")]
+            {"name": name, "in": "path", "required": True, "schema": schema}
+            for name, schema in _path_parameters(op.rule)
         ] + [
             {"name": n, "in": "query", "required": False, "schema": s} for n, s in op.query.items()
         ]
@@ -132,7 +144,16 @@ def document(title: str, version: str = "1.0.0", prefix: str = "/api/v1") -> dic
                 "content": {"application/json": {"schema": op.response or obj()}},
             },
             "4XX": {"description": "Error", "content": {"application/json": {"schema": ERROR}}},
+            "503": {
+                "description": "The database cannot be reached; retry after Retry-After seconds",
+                "content": {"application/json": {"schema": ERROR}},
+            },
         }
+        if op.multipart:
+            responses["507"] = {
+                "description": "The file storage is full; nothing was saved",
+                "content": {"application/json": {"schema": ERROR}},
+            }
         operation: dict[str, Any] = {
             "summary": op.summary,
             "operationId": f"{op.method.lower()}_{path.strip('/').replace('/', '_')}",

@@ -7,6 +7,8 @@ passes the per-file limit; `save_attachment` then copies it in chunks to its fin
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import tempfile
 import uuid
@@ -15,6 +17,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
@@ -26,9 +30,38 @@ from portal.extensions import db
 from portal.models import Attachment, Case, CaseMessage, User
 from portal.models.types import utcnow
 
+log = logging.getLogger(__name__)
 CHUNK = 64 * 1024
 MAX_FILES_PER_POST = 10
 MAX_DISPLAY_NAME = 255
+_WRITTEN = "attachment_files_written"
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+
+
+def no_space(name: str, field: str = "attachments") -> DomainError:
+    """The disk holding uploads is full (507); nothing of this submission was kept."""
+    return DomainError(
+        {
+            field: f"{name} could not be stored: the portal's file storage is full. "
+            "Nothing was saved; what you typed is still in the form. Try again later, or "
+            "send it without the file and attach it once support has made room."
+        },
+        status=507,
+        code="insufficient_storage",
+    )
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_written_files(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _remove_written_files(session: Session) -> None:
+    """Files stored by a transaction that rolled back (a later file of the same filing failed,
+    say) are removed, so a refused submission leaves no orphan file behind."""
+    for path in session.info.pop(_WRITTEN, []):
+        Path(path).unlink(missing_ok=True)
 
 
 def too_large(name: str, limit: int) -> DomainError:
@@ -136,13 +169,14 @@ def save_attachment(
     *,
     message: CaseMessage | None = None,
     now: datetime | None = None,
+    field: str = "attachments",
 ) -> Attachment:
     """Store one uploaded file for ``case`` and record it; the caller checked visibility.
 
     The file is copied in chunks under UPLOAD_DIR/cases/<case id>/ with a random prefix and a
     secure_filename() name, so a client's name can never choose the path. Raises
-    DomainError (413) for a file over the limit. Flushes, never commits; on rollback the file is
-    orphaned, never shown.
+    DomainError (413) for a file over the limit, (507) when the disk is full. Flushes, never
+    commits; if the transaction rolls back, the stored file is removed.
     """
     now = now or utcnow()
     limit = max_attachment_bytes()
@@ -152,17 +186,8 @@ def save_attachment(
     safe = secure_filename(original) or "attachment"
     relative = Path("cases") / str(case.id) / f"{uuid.uuid4().hex}-{safe[-100:]}"
     target = storage_root() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    upload.stream.seek(0)
-    size = 0
-    with open(target, "wb") as out:
-        while chunk := upload.stream.read(CHUNK):
-            size += len(chunk)
-            if size > limit:
-                out.close()
-                target.unlink(missing_ok=True)
-                raise too_large(original, limit)
-            out.write(chunk)
+    size = _store(upload, target, original, limit, field)
+    db.session.info.setdefault(_WRITTEN, []).append(str(target))
     attachment = Attachment(
         case=case,
         message=message,
@@ -192,6 +217,33 @@ def save_attachment(
     return attachment
 
 
+def _store(upload: FileStorage, target: Path, original: str, limit: int, field: str) -> int:
+    """Copy the upload to ``target`` in chunks; its size. A file over the limit (413) or a full
+    disk (507) leaves nothing at ``target``."""
+    upload.stream.seek(0)
+    size = 0
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as out:
+            while chunk := upload.stream.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise too_large(original, limit)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as error:
+        target.unlink(missing_ok=True)
+        if error.errno in NO_SPACE:
+            log.error("upload storage full saving %s: %s", target, error)
+            raise no_space(original, field) from error
+        raise
+    except DomainError:
+        target.unlink(missing_ok=True)
+        raise
+    return size
+
+
 def attach_files(
     case: Case,
     files: list[FileStorage],
@@ -210,7 +262,7 @@ def attach_files(
     if not chosen:
         raise DomainError({field: "Choose at least one file to attach."})
     require_open(case, "Reopen the case before adding files.", field)
-    return [save_attachment(case, item, uploader, now=now) for item in chosen]
+    return [save_attachment(case, item, uploader, now=now, field=field) for item in chosen]
 
 
 def attachment_path(attachment: Attachment) -> Path:

@@ -125,7 +125,9 @@ def reply(number: str) -> Response:
 @csrf.exempt  # checked by accept_uploads() once the upload limits are in place
 @login_required
 def upload(number: str) -> Response:
-    case = _customer_case_or_404(number)
+    # Customers from the case page, support staff from their workspace on the same page (as
+    # in the API); whether this person may add files is the operation's own check.
+    case = _case_or_404(number)
     accept_uploads()  # before the form reads the body
     form = CaseUploadForm()
     try:

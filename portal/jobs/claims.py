@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select, update
 
 from portal.extensions import db
@@ -17,13 +18,19 @@ from portal.models import Job
 
 log = logging.getLogger(__name__)
 
-# A handler must finish within this time; past it, its worker is presumed dead.
+# A claim is a lease: a handler must finish within JOBS_LEASE_SECONDS; past it, its worker is
+# presumed dead (killed, or its machine lost) and the next pass of any worker runs it again.
 STALE_AFTER = timedelta(minutes=10)
+
+
+def lease() -> timedelta:
+    seconds = current_app.config.get("JOBS_LEASE_SECONDS")
+    return timedelta(seconds=float(seconds)) if seconds else STALE_AFTER
 
 
 def reclaim_stale(now: datetime) -> int:
     """Put back jobs left running by a dead worker; the lost run counts as an attempt."""
-    cutoff = now - STALE_AFTER
+    cutoff = now - lease()
     stale = (Job.status == "running", Job.locked_at < cutoff)
     message = "its worker stopped before finishing it; reclaimed"
     gave_up = db.session.execute(

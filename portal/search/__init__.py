@@ -17,13 +17,21 @@ from portal.search.documents import (
     register_source,
     type_label,
 )
-from portal.search.engine import SearchHit, SearchPage, parse_page, search, suggest
+from portal.search.engine import (
+    REBUILDING_MESSAGE,
+    SearchHit,
+    SearchPage,
+    parse_page,
+    search,
+    suggest,
+)
 from portal.search.index import catch_up, plan_rebuild, rebuild
 from portal.search.query import MAX_QUERY_CHARS, Filters
 from portal.search.searcher import close_all
 
 __all__ = [
     "MAX_QUERY_CHARS",
+    "REBUILDING_MESSAGE",
     "SOURCE_MODULES",
     "Filters",
     "SearchDocument",

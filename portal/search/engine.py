@@ -8,7 +8,7 @@ budget there); titles always count.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import current_app
 from markupsafe import Markup, escape
@@ -31,6 +31,10 @@ from portal.search.scoring import rank
 from portal.search.searcher import open_searcher
 
 MAX_PAGE = 500
+REBUILDING_MESSAGE = (
+    "The search index is being rebuilt from the database, so nothing can be found just now. "
+    "It takes a minute or so; try again shortly."
+)
 MAX_PER_PAGE = 50
 SUMMARY_EXCERPT_CHARS = 240
 
@@ -59,6 +63,9 @@ class SearchPage(Page[SearchHit]):
     query: str = ""
     suggestion: str | None = None
     filters: Filters = field(default_factory=Filters)
+    # The index is missing (its folder was lost): no hits can be found until the job runner
+    # has rebuilt it from the database, which it does on its next round (about a second).
+    rebuilding: bool = False
 
 
 def parse_page(value: object) -> int:
@@ -154,7 +161,7 @@ def search(
     key = ("search", text, filters, page, per_page)
     with open_searcher(_folder()) as (searcher, state):
         if searcher is None:
-            return empty
+            return replace(empty, rebuilding=True)
         cached = state.remembered(key)
         if cached is not None:
             return cached

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -45,6 +46,7 @@ MARK_FILE = "catchup.json"
 LOCK_FILE = "writer.lock"
 SETTLE_SECONDS = 15
 BATCH = 500
+log = logging.getLogger(__name__)
 INDEX_NAME = "MAIN"
 # Plain files per segment, not Whoosh's compound file: a searcher opening a compound segment
 # copies each part into memory, which at 100,000 articles delays the first search after every
@@ -146,6 +148,11 @@ def catch_up(*, wait: float | None = 0.0, now: datetime | None = None) -> int:
     now = now or utcnow()
     settle_before = now - timedelta(seconds=SETTLE_SECONDS)
     applied_count = 0
+    if not index_exists(folder):
+        # Lost (the folder deleted) or never built: build it from the database, then apply
+        # whatever changed since the rebuild's mark below.
+        log.warning("search index missing in %s; rebuilding it from the database", folder)
+        applied_count += rebuild()
     with writer_lock(folder, wait) as acquired:
         if not acquired:
             return 0

@@ -47,6 +47,16 @@ class _OpenSearcher:
             if not index_exists(Path(self.folder)):
                 return None
             self._open()
+        elif (self.stale or now - self.checked_at >= REFRESH_SECONDS) and not index_exists(
+            Path(self.folder)
+        ):
+            # The folder was deleted under us: answer "rebuilding" until the runner's catch-up
+            # has built it again from the database, rather than from files no longer there.
+            self.searcher.close()
+            self.searcher = None
+            self.postings = None
+            self.answers.clear()
+            return None
         elif (self.stale or now - self.checked_at >= REFRESH_SECONDS) and not (
             self.searcher.up_to_date()
         ):
