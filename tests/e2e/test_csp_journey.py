@@ -37,10 +37,13 @@ def _close_searchers() -> Iterator[None]:
 def violations(page) -> list[str]:  # noqa: ANN001
     """What the browser says about the policy while the test runs (errors thrown included)."""
     found: list[str] = []
-    page.on(
-        "console",
-        lambda message: found.append(message.text) if VIOLATION.search(message.text) else None,
-    )
+
+    def note(message) -> None:  # noqa: ANN001 - a Playwright ConsoleMessage
+        if VIOLATION.search(message.text):
+            where = message.location
+            found.append(f"{page.url}: {message.text} ({where['url']}:{where['lineNumber']})")
+
+    page.on("console", note)
     page.on("pageerror", lambda error: found.append(f"uncaught: {error}"))
     return found
 
@@ -85,7 +88,7 @@ def test_home_and_kb_search_as_you_type_run_under_the_policy(page, violations, c
     ).wait_for()
     page.wait_for_url(re.compile(r"/kb/\?q=iscsi"))
     check_screen(page, "kb search under csp", "#kb-results")
-    assert violations == []
+    assert violations == [], "\n".join(violations)
 
 
 def test_the_filing_form_suggests_answers_and_uploads_under_the_policy(
@@ -111,7 +114,7 @@ def test_the_filing_form_suggests_answers_and_uploads_under_the_policy(
     assert page.get_by_role("link", name="xensource.log").is_visible()
     filed = db.session.scalars(select(Case).order_by(Case.id.desc())).first()
     assert filed.subject == "iSCSI storage repository will not attach"
-    assert violations == []
+    assert violations == [], "\n".join(violations)
 
 
 @pytest.mark.parametrize("width", [DESK, PHONE], ids=["desk", "phone"])
@@ -128,7 +131,7 @@ def test_an_engineers_htmx_tools_work_under_the_policy(page, violations, contoso
     page.locator("#staff-reply").fill("Please send the output of `xe sr-list`.")
     page.get_by_role("button", name="Preview").click()
     page.locator("#reply-preview code", has_text="xe sr-list").wait_for()
-    assert violations == []
+    assert violations == [], "\n".join(violations)
 
 
 def test_the_check_sees_a_violation(page, violations, live_server):  # noqa: ANN001
