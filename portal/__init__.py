@@ -47,9 +47,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
 
-    from portal import errors, guards, static_assets, templating, transactions
+    from portal import errors, guards, security_headers, static_assets, templating, transactions
     from portal.cli import register_cli
 
+    # First, so its after_request runs last: a response the commit replaces gets headers too.
+    security_headers.register(app)
     transactions.register(app)
     errors.register(app)
     guards.register(app)

@@ -79,6 +79,9 @@ def defaults(instance_path: str) -> dict[str, object]:
         # target's business time is left (read by portal.cases.standing.at_risk_share).
         "SLA_AT_RISK_SHARE": DEFAULT_AT_RISK_SHARE,
         "BASE_URL": "http://127.0.0.1:5000",
+        # How many reverse proxies stand in front of the app and set X-Forwarded-For and
+        # X-Forwarded-Proto: 0 trusts no such header (portal.security_headers).
+        "PROXY_HOPS": 0,
         # Customer-visible actions on one case within this many seconds go out as one mail
         # (0 sends each at once); staff alerts about one case are coalesced the same way.
         "MAIL_COALESCE_SECONDS": 120,

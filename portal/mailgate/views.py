@@ -50,6 +50,7 @@ def raw(mail_id: int) -> Response:
     response.headers["Content-Type"] = "message/rfc822"
     response.headers["Content-Disposition"] = f'attachment; filename="received-{row.id}.eml"'
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
 
