@@ -12,7 +12,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from flask import Flask, current_app, send_from_directory, url_for
+from flask import Flask, current_app, request, send_from_directory, url_for
 from werkzeug.wrappers import Response
 
 ONE_YEAR = 365 * 24 * 3600
@@ -50,8 +50,19 @@ def fingerprinted_name(app: Flask, filename: str) -> str:
 
 
 def static_url(filename: str) -> str:
-    """The address of a static file under its fingerprinted name."""
-    return url_for("static", filename=fingerprinted_name(current_app, filename))
+    """The address of a static file under its fingerprinted name (remembered per script
+    root: every page links the same half-dozen files, and building each address anew was a
+    measurable share of a page; in debug mode it is built every time, as the hash may change).
+    """
+    app = current_app
+    if app.debug:
+        return url_for("static", filename=fingerprinted_name(app, filename))
+    known: dict[tuple[str, str], str] = app.extensions.setdefault("static_urls", {})
+    key = (request.script_root, filename)
+    address = known.get(key)
+    if address is None:
+        address = known[key] = url_for("static", filename=fingerprinted_name(app, filename))
+    return address
 
 
 def serve_static(filename: str) -> Response:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -39,7 +39,9 @@ class NavItem:
 
     def is_current(self) -> bool:
         """True for the one item the current page belongs to (see `current_item`)."""
-        return current_item() is self
+        if "nav_current" not in g:
+            g.nav_current = current_item()
+        return g.nav_current is self
 
 
 def _everyone(user: Any) -> bool:
@@ -85,6 +87,39 @@ def page_url(endpoint: str, args: Mapping[str, object], page: int) -> str:
     kept = {name: value for name, value in args.items() if value not in (None, "")}
     kept["page"] = page if page > 1 else None
     return url_for(endpoint, **kept)
+
+
+# Addresses built from (script root, endpoint, arguments) are the same on every request, and
+# a page builds dozens of them (menu, footer, links in lists): remembered, they cost a lookup.
+URL_CACHE_SIZE = 4096
+
+
+def cached_url_for(endpoint: str, **values: Any) -> str:
+    """Flask's `url_for` for templates, remembering the addresses it builds. Relative
+    endpoints (".name"), external addresses and other "_" options are built every time, as
+    they depend on the request; so is everything in debug mode."""
+    app = current_app
+    if (
+        app.debug
+        or not has_request_context()
+        or endpoint.startswith(".")
+        or any(name.startswith("_") and name != "_anchor" for name in values)
+    ):
+        return url_for(endpoint, **values)
+    try:
+        # The type too: True and 1 are equal keys but build different addresses.
+        arguments = tuple(sorted((k, type(v).__name__, v) for k, v in values.items()))
+        key = (request.script_root, endpoint, arguments)
+        hash(key)
+    except TypeError:  # a list argument, say: not worth remembering
+        return url_for(endpoint, **values)
+    known: dict[tuple, str] = app.extensions.setdefault("template_urls", {})
+    address = known.get(key)
+    if address is None:
+        if len(known) >= URL_CACHE_SIZE:
+            known.clear()
+        address = known[key] = url_for(endpoint, **values)
+    return address
 
 
 def navigation() -> list[NavItem]:
@@ -157,6 +192,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["case_status"] = CaseStatus
     app.jinja_env.filters["severity"] = Severity
     mail_render.register(app.jinja_env.filters)  # in_zone, mail_markdown for mail templates
+    app.jinja_env.globals["url_for"] = cached_url_for
     app.jinja_env.globals["has_endpoint"] = has_endpoint
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["can"] = entitlement

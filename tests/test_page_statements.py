@@ -43,3 +43,18 @@ def test_topic_page_statements_do_not_grow_with_posts_or_authors(client, app) ->
     with count_statements() as many:
         assert client.get(f"/forums/topics/{busy.id}").status_code == 200
     assert len(many) == len(few) <= 6, many
+
+
+def test_anonymous_pages_never_read_the_login_session_table(client, app) -> None:
+    make_article(slug="public", title="Public article", tags=["nfs"])
+    db.session.commit()
+    for path in ("/", "/kb/public", "/support/", "/login"):
+        with count_statements() as statements:
+            assert client.get(path).status_code == 200
+        assert not [s for s in statements if "login_sessions" in str(s)], (path, statements)
+
+
+def test_the_support_page_lists_time_zones_with_their_offsets(client) -> None:
+    page = client.get("/support/").get_data(as_text=True)
+    assert "Sydney (UTC+1" in page and "Kolkata (UTC+05:30)" in page
+    assert client.get("/support/").get_data(as_text=True).count("<option") == page.count("<option")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from sqlalchemy import delete, func, select
 from werkzeug.security import generate_password_hash
@@ -64,7 +64,15 @@ ZONE_REGIONS = (
 def time_zone_groups(now: datetime | None = None) -> dict[str, list[tuple[str, str]]]:
     """Every time zone as (name, label) grouped by region, for a picker with <optgroup>s:
     "Australia" holds ("Australia/Sydney", "Sydney (UTC+11:00)")."""
-    moment = now or datetime.now(UTC)
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    # Offsets change on whole minutes: the groups are worked out once a minute, not per page
+    # (loading and converting ~600 zones took tens of milliseconds a request).
+    groups = _zone_groups_at(moment.replace(second=0, microsecond=0))
+    return {region: list(zones) for region, zones in groups.items()}  # the caller's own
+
+
+@lru_cache(maxsize=4)
+def _zone_groups_at(moment: datetime) -> dict[str, list[tuple[str, str]]]:
     groups: dict[str, list[tuple[str, str]]] = {region: [] for region in ZONE_REGIONS}
     groups["Other"] = []
     for name in time_zones():

@@ -1,0 +1,31 @@
+"""The open cases have their own (partial) index, for the staff queue and its counts
+
+Revision ID: c3e8f1a7d924
+Revises: b7d41c9e2a55
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "c3e8f1a7d924"
+down_revision = "b7d41c9e2a55"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("cases") as batch_op:
+        batch_op.create_index(
+            "ix_cases_open_owner",
+            ["owner_id"],
+            unique=False,
+            postgresql_where=sa.text("status <> 'closed'"),
+            sqlite_where=sa.text("status <> 'closed'"),
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("cases") as batch_op:
+        batch_op.drop_index("ix_cases_open_owner")
