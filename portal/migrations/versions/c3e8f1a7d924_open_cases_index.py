@@ -1,7 +1,7 @@
 """The open cases have their own (partial) index, for the staff queue and its counts
 
 Revision ID: c3e8f1a7d924
-Revises: b7d41c9e2a55
+Revises: d5e8a3f1c704
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c3e8f1a7d924"
-down_revision = "b7d41c9e2a55"
+down_revision = "d5e8a3f1c704"
 branch_labels = None
 depends_on = None
 
