@@ -414,3 +414,13 @@ document.addEventListener("DOMContentLoaded", () => {
   document.addEventListener("DOMContentLoaded", reveal);
   document.addEventListener("htmx:afterSettle", reveal);
 })();
+
+// Guidance that is open on a desk (details[data-fold-on-phone]) starts folded on a phone, so
+// the form it precedes starts in the first screen; its summary still says what it holds.
+document.addEventListener("DOMContentLoaded", () => {
+  if (window.matchMedia("(max-width: 768px)").matches) {
+    document.querySelectorAll("details[data-fold-on-phone]").forEach((details) => {
+      details.open = false;
+    });
+  }
+});

@@ -37,7 +37,9 @@ class ResetPasswordForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    timezone = SelectField("Time zone", validators=[DataRequired()])
+    # Always has a zone chosen; no `required` in the markup, as a required select needs an
+    # empty first option (the Nu checker) and a time zone has no "none".
+    timezone = SelectField("Time zone", validators=[DataRequired()], render_kw={"required": False})
 
 
 class ChangePasswordForm(FlaskForm):
