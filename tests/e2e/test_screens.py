@@ -94,7 +94,12 @@ def test_customer_pages(page, demo, width):
     page.goto("/cases/new")
     check_screen(page, "customer case form", "#subject")
     page.get_by_label("Subject").fill("NFS storage repository will not attach")
-    page.get_by_label("Description").fill("The NFS SR fails to attach after the upgrade.")
+    page.wait_for_load_state("networkidle")
+    # Each field asks for suggestions; the answer to the last one is what stays on screen.
+    with page.expect_response(
+        lambda r: "/cases/suggestions" in r.url and "description=The" in r.url
+    ):
+        page.get_by_label("Description").fill("The NFS SR fails to attach after the upgrade.")
     page.locator("#deflection li").first.wait_for()
     # On a phone the suggestions come right after the description, before the submit button.
     check_screen(page, "customer case form with suggestions", "#deflection li")
