@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 
-.PHONY: run test lint format bench serve-setup
+.PHONY: run test lint format bench serve-setup screenshots
 
 $(VENV)/.installed-run: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,3 +48,12 @@ format: $(VENV)/.installed-test
 ## bench: the benchmarks (never part of make test)
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench
+
+## screenshots: the key pages of every role at 1280 and 390 pixels, as PNGs in screenshots/
+# The browser screen tests (tests/e2e/test_screens.py) write them while checking each page.
+SCREENSHOTS ?= screenshots
+screenshots: $(VENV)/.installed-test
+	rm -rf $(SCREENSHOTS)
+	PORTAL_SCREENSHOTS=$(SCREENSHOTS) PORTAL_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 0 -q \
+		tests/e2e/test_screens.py tests/e2e/test_staff_workspace_journey.py
+	@echo "Screenshots written to $(SCREENSHOTS)/"

@@ -133,9 +133,32 @@ document.addEventListener("change", (event) => {
     list.setAttribute("aria-label", "Files chosen, not yet sent");
     input.insertAdjacentElement("afterend", list);
   }
-  list.replaceChildren(...Array.from(input.files || []).map((file) => {
+  const files = Array.from(input.files || []);
+  list.replaceChildren(...files.map((file, index) => {
     const item = document.createElement("li");
-    item.textContent = `${file.name} (${formatBytes(file.size)})`;
+    const name = document.createElement("span");
+    name.textContent = `${file.name} (${formatBytes(file.size)})`;
+    item.append(name);
+    // A file chosen by mistake comes off the list without choosing all the others again.
+    if (typeof DataTransfer === "function") {
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "link-button chosen-file-remove";
+      remove.textContent = "Remove";
+      remove.setAttribute("aria-label", `Remove ${file.name}`);
+      remove.addEventListener("click", () => {
+        const kept = new DataTransfer();
+        files.forEach((other, position) => {
+          if (position !== index) {
+            kept.items.add(other);
+          }
+        });
+        input.files = kept.files;
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+        input.focus();
+      });
+      item.append(" ", remove);
+    }
     return item;
   }));
   list.hidden = list.children.length === 0;
@@ -414,3 +437,13 @@ document.addEventListener("DOMContentLoaded", () => {
   document.addEventListener("DOMContentLoaded", reveal);
   document.addEventListener("htmx:afterSettle", reveal);
 })();
+
+// Guidance that is open on a desk (details[data-fold-on-phone]) starts folded on a phone, so
+// the form it precedes starts in the first screen; its summary still says what it holds.
+document.addEventListener("DOMContentLoaded", () => {
+  if (window.matchMedia("(max-width: 768px)").matches) {
+    document.querySelectorAll("details[data-fold-on-phone]").forEach((details) => {
+      details.open = false;
+    });
+  }
+});

@@ -194,10 +194,19 @@ def _staff_forms(
         SelectChoice(str(r.id), r.title + (f" ({r.team})" if r.team else "")) for r in replies
     ]
     after, offered = statuses_after_reply(case)
-    reply.then_status.choices = [SelectChoice("", f"Leave it {after.label.lower()}")] + [
+    reply.then_status.choices = [SelectChoice("", _status_kept_label(case, after))] + [
         SelectChoice(s.value, s.label) for s in offered if s is not after
     ]
     return forms
+
+
+def _status_kept_label(case: Case, after: CaseStatus) -> str:
+    """The reply box's "no change" choice, in words true for the case as it stands: a reply
+    to a New case moves it to Waiting on customer by itself, so saying "leave it" would not."""
+    now = CaseStatus(case.status)
+    if after is now:
+        return f"Leave it {now.label.lower()}"
+    return f"No other change (the reply moves it from {now.label} to {after.label})"
 
 
 def _owner_label(person: User, profile: StaffProfile | None) -> str:

@@ -121,7 +121,12 @@ def test_reply_and_set_status_posts_the_reply_and_resolves_in_one_submit(
 ):
     auth.login("tse@example.com")
     page = client.get(f"/cases/{console_case.number}").get_data(as_text=True)
-    assert "Leave it waiting on customer" in page and '<option value="resolved">' in page
+    # A reply moves a New case on by itself, so the "no change" choice says so.
+    assert (
+        '<option value="">No other change (the reply moves it from New to Waiting on '
+        "customer)</option>" in page
+    )
+    assert "Leave it waiting on customer" not in page and '<option value="resolved">' in page
     response = client.post(
         f"/staff/cases/{console_case.number}/reply",
         data={"body": "Fixed by the 5.0.1 hotfix.", "then_status": "resolved", "intent": "send"},
