@@ -9,8 +9,10 @@ field lengths) a list at a time instead:
 - a clause's posting list is decoded block by block into each document's contribution,
   boost × idf × tf·(K1+1) / (tf + K1·(1 − B + B·length / average length)), leaving out
   deleted documents;
-- the contributions are summed per document in a dict, the longest list first
-  (`dict(zip())` runs in C); the dict's size is the exact number of matching documents;
+- every clause counts (no term is dropped for speed); MaxScore (see `rank`) sums the lists
+  that can decide the top and only looks up the rest for the documents still in reach, so
+  the scores returned are the full sums; the number of matching documents is the size of
+  the union of the lists' document numbers (a set union, in C);
 - the top of the ranking is cut with `heapq.nlargest`; equal scores are ordered by the
   documents' ids ("article:slug"), so a rebuilt index ranks exactly as the old one did.
 
@@ -19,7 +21,8 @@ words that most questions share are read from disk once per index version.
 
 Posting blocks and field lengths are read through a few private attributes of the W3 codec
 of whoosh-reloaded (pinned in pyproject.toml); tests/kb/test_kb_scoring.py compares the
-scores with Whoosh's own, so an upgrade that changed the format would fail there first.
+scores with Whoosh's own and the top with a brute-force BM25F, so an upgrade that changed
+the format would fail there first.
 """
 
 from __future__ import annotations
