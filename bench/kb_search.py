@@ -162,6 +162,9 @@ def run_size(model: CorpusModel, size: int, queries: list[str]) -> dict[str, flo
             print(
                 f"FTS5 build:   {size:,} docs in {fts_build:.1f}s ({size / fts_build:,.0f} docs/s)"
             )
+            print(
+                f"Whoosh build rate / FTS5 build rate: {indexed / build / (size / fts_build):.3f}"
+            )
 
             client = app.test_client()
             hx = {"HX-Request": "true"}

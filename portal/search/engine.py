@@ -1,9 +1,8 @@
 """Searching: ranked, filtered, paged results with highlighted excerpts and spelling help.
 
-Ranking is BM25F over the clauses `query.clauses` picks, computed by `scoring.rank`.
-`total` counts the documents matching any of those clauses: for long queries of very common
-words, a document that has such a word only in its body is not among them (see the posting
-budget there); titles always count.
+Ranking is BM25F over every query term in every text field plus the query's neighbouring
+term pairs (`query.clauses`), computed exactly by `scoring.rank`; `total` counts the
+documents matching any of them.
 """
 
 from __future__ import annotations

@@ -9,8 +9,17 @@ lock in the index folder (`writer.lock`). Two kinds of process take it:
   is searchable on this server at once, instead of at the next runner pass. If the lock
   stays busy for longer than `wait`, it gives up quietly; the runner applies it shortly.
 
-The high-water mark (the last change-log id applied) lives in `catchup.json` beside the
-index, so it always describes that index: delete the folder and the mark goes with it.
+The index folder (`INDEX_DIR`, one per server) holds the lock, a `CURRENT` file naming the
+live generation, and the generation folders themselves (`gen-<time>`). A rebuild writes a
+new generation beside the live one while searches keep using the live one, then swaps
+`CURRENT` atomically (write and rename); searchers in every process of that server check
+`CURRENT` when they check for a newer index and move to the new generation. The previous
+generation stays on disk until the next rebuild, so a searcher still reading it is never cut
+off. An index from before generations (Whoosh files directly in `INDEX_DIR`) is read as the
+live one until the first rebuild replaces it.
+
+The high-water mark (the last change-log id applied) lives in `catchup.json` inside the
+generation, so it always describes that index: delete the folder and the mark goes with it.
 
 Change-log ids come from a sequence. On PostgreSQL a transaction can commit a lower id after
 a higher one is already visible, so the mark only moves past changes older than
@@ -24,6 +33,7 @@ import fcntl
 import json
 import logging
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,7 +44,10 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
 from whoosh.index import Index
+from whoosh.util.numeric import byte_to_length
+from whoosh.writing import SegmentWriter
 
 from portal.extensions import db
 from portal.models.search import SearchChange
@@ -44,10 +57,14 @@ from portal.search.schema import build_schema, index_fields
 
 MARK_FILE = "catchup.json"
 LOCK_FILE = "writer.lock"
+CURRENT_FILE = "CURRENT"
+GENERATION_PREFIX = "gen-"
 SETTLE_SECONDS = 15
 BATCH = 500
 log = logging.getLogger(__name__)
 INDEX_NAME = "MAIN"
+REBUILD_CHUNK = 1_000  # documents read from a source per query during a rebuild
+REBUILD_LIMIT_MB = 256  # the writer's in-memory posting pool before it spills to disk
 # Plain files per segment, not Whoosh's compound file: a searcher opening a compound segment
 # copies each part into memory, which at 100,000 articles delays the first search after every
 # publish by a noticeable fraction of a second. Queries run as fast either way.
@@ -58,6 +75,40 @@ _listeners: list[Callable[[str], None]] = []
 
 def index_dir() -> Path:
     return Path(current_app.config["INDEX_DIR"])
+
+
+def live_folder(root: Path) -> Path:
+    """The folder holding the live index of the index folder `root`."""
+    try:
+        name = (root / CURRENT_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return root
+    if name.startswith(GENERATION_PREFIX) and "/" not in name and (root / name).is_dir():
+        return root / name
+    return root
+
+
+def _swap_to(root: Path, name: str) -> None:
+    """Make generation `name` the live one, atomically for every reader of `CURRENT`."""
+    temporary = root / f"{CURRENT_FILE}.tmp"
+    temporary.write_text(name, encoding="utf-8")
+    os.replace(temporary, root / CURRENT_FILE)
+
+
+def _prune(root: Path, keep: set[str]) -> None:
+    """Remove generations other than `keep`, and files of a pre-generation index unless kept."""
+    for path in root.iterdir():
+        if path.is_dir() and path.name.startswith(GENERATION_PREFIX) and path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+        elif (
+            "" not in keep
+            and path.is_file()
+            and (
+                path.name.startswith((f"{INDEX_NAME}_", f"_{INDEX_NAME}_"))
+                or path.name == MARK_FILE
+            )
+        ):
+            path.unlink(missing_ok=True)
 
 
 def on_index_changed(listener: Callable[[str], None]) -> None:
@@ -105,8 +156,9 @@ class CatchUpState:
 
 
 def read_state(folder: Path) -> CatchUpState:
+    """How far the live index of `folder` (an index folder or a generation) has caught up."""
     try:
-        data = json.loads((folder / MARK_FILE).read_text())
+        data = json.loads((live_folder(folder) / MARK_FILE).read_text())
         mark = int(data["mark"])
         applied = frozenset(int(i) for i in data.get("applied", ()) if int(i) > mark)
     except (OSError, ValueError, KeyError, TypeError):
@@ -131,11 +183,23 @@ def _open_or_create(folder: Path) -> Index:
 
 
 def index_exists(folder: Path) -> bool:
-    return folder.is_dir() and whoosh_index.exists_in(str(folder), indexname=INDEX_NAME)
+    """Whether the index folder `folder` has a live index."""
+    live = live_folder(folder)
+    return live.is_dir() and whoosh_index.exists_in(str(live), indexname=INDEX_NAME)
 
 
 def _load(source: Source, keys: list[str]) -> list[SearchDocument]:
-    return [doc for doc in source.load(keys) if doc.key in set(keys)]
+    wanted = set(keys)
+    return [doc for doc in source.load(keys) if doc.key in wanted]
+
+
+def _fields_for(ix: Index) -> Callable[[SearchDocument], dict[str, object]]:
+    """`index_fields`, limited to the fields of `ix`'s schema: an index built by an older
+    version keeps catching up (with what it can hold) until `kb reindex` rebuilds it."""
+    names = set(ix.schema.names())
+    if names >= set(build_schema().names()):
+        return index_fields
+    return lambda doc: {k: v for k, v in index_fields(doc).items() if k in names}
 
 
 def catch_up(*, wait: float | None = 0.0, now: datetime | None = None) -> int:
@@ -144,18 +208,19 @@ def catch_up(*, wait: float | None = 0.0, now: datetime | None = None) -> int:
     Returns 0 without waiting longer than `wait` seconds if another writer holds the lock.
     Cheap when there is nothing new (one small query), so runners call it every second.
     """
-    folder = index_dir()
+    root = index_dir()
     now = now or utcnow()
     settle_before = now - timedelta(seconds=SETTLE_SECONDS)
     applied_count = 0
-    if not index_exists(folder):
+    if not index_exists(root):
         # Lost (the folder deleted) or never built: build it from the database, then apply
         # whatever changed since the rebuild's mark below.
-        log.warning("search index missing in %s; rebuilding it from the database", folder)
+        log.warning("search index missing in %s; rebuilding it from the database", root)
         applied_count += rebuild()
-    with writer_lock(folder, wait) as acquired:
+    with writer_lock(root, wait) as acquired:
         if not acquired:
             return 0
+        folder = live_folder(root)
         registered = sources()
         state = read_state(folder)
         mark, applied = state.mark, set(state.applied)
@@ -173,7 +238,7 @@ def catch_up(*, wait: float | None = 0.0, now: datetime | None = None) -> int:
                 break
             fresh = [row for row in rows if row.id not in applied]
             if fresh:
-                _apply(folder, fresh, registered)
+                _apply(root, folder, fresh, registered)
                 applied.update(row.id for row in fresh)
                 applied_count += len(fresh)
             for row in rows:  # the mark moves over changes old enough not to be overtaken
@@ -187,11 +252,14 @@ def catch_up(*, wait: float | None = 0.0, now: datetime | None = None) -> int:
     return applied_count
 
 
-def _apply(folder: Path, rows: list[SearchChange], registered: dict[str, Source]) -> None:
+def _apply(
+    root: Path, folder: Path, rows: list[SearchChange], registered: dict[str, Source]
+) -> None:
     latest: dict[tuple[str, str], str] = {}
     for row in rows:
         latest[(row.doc_type, row.doc_key)] = row.action
     ix = _open_or_create(folder)
+    fields = _fields_for(ix)
     writer = ix.writer(timeout=30, compound=COMPOUND)
     try:
         by_type: dict[str, list[str]] = {}
@@ -201,13 +269,54 @@ def _apply(folder: Path, rows: list[SearchChange], registered: dict[str, Source]
                 by_type.setdefault(doc_type, []).append(key)
         for doc_type, keys in by_type.items():
             for doc in _load(registered[doc_type], keys):
-                writer.add_document(**index_fields(doc))
+                writer.add_document(**fields(doc))
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
     ix.close()
-    _changed(folder)
+    _changed(root)
+
+
+# Rebuilt segments skip zlib on posting blocks (a little more disk, less time to write and
+# to decode); readers need no setting for it.
+REBUILD_CODEC = W3Codec(blocklimit=128, compression=0)
+_LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
+
+
+class _Lengths:
+    """Field lengths for the posting writer, each field's column read once (Whoosh's own
+    reader looks each posting's length up in the column file, and checks that a column exists
+    on disk for every posting of a field without one)."""
+
+    def __init__(self, reader: object) -> None:
+        self._reader = reader
+        self._tables: dict[str, list[int]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        table = self._tables.get(fieldname)
+        if table is None:
+            column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            table = [] if column is None else [_LENGTH_OF_BYTE[b] for b in column.load()]
+            self._tables[fieldname] = table
+        return table[docnum] if docnum < len(table) else default
+
+
+def _bulk_writer(ix: Index) -> SegmentWriter:
+    writer = SegmentWriter(ix, limitmb=REBUILD_LIMIT_MB, compound=COMPOUND, codec=REBUILD_CODEC)
+
+    def flush_segment() -> None:  # SegmentWriter._flush_segment, with `_Lengths`
+        writer.perdocwriter.close()
+        reader = writer.per_document_reader()
+        try:
+            postings = writer.pool.iter_postings()
+            writer.fieldwriter.add_postings(writer.schema, _Lengths(reader), postings)
+            writer.fieldwriter.close()
+        finally:
+            reader.close()
+
+    writer._flush_segment = flush_segment
+    return writer
 
 
 @dataclass
@@ -236,39 +345,47 @@ def plan_rebuild() -> RebuildPlan:
 def rebuild(
     plan: RebuildPlan | None = None,
     progress: Callable[[int], None] | None = None,
-    chunk: int = 200,
+    chunk: int = REBUILD_CHUNK,
 ) -> int:
-    """Replace the index with every document the sources hold; returns how many were indexed."""
+    """Replace the index with every document the sources hold; returns how many were indexed.
+
+    The new index is built in a generation folder of its own while searches go on using the
+    live one, and swapped in when complete; a failed rebuild leaves the live index as it was.
+    One writer, one segment: text is analysed once (`schema.index_fields`), postings pool in
+    memory, and nothing is merged afterwards.
+    """
     plan = plan or plan_rebuild()
-    folder = index_dir()
+    root = index_dir()
     registered = sources()
     indexed = 0
-    with writer_lock(folder, None):
-        previous = (
-            whoosh_index.open_dir(str(folder), indexname=INDEX_NAME).latest_generation()
-            if index_exists(folder)
-            else -1
-        )
-        ix = whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
-        writer = ix.writer(limitmb=128, compound=COMPOUND)
+    with writer_lock(root, None):
+        previous = live_folder(root)
+        name = f"{GENERATION_PREFIX}{time.time_ns():x}"
+        folder = root / name
+        folder.mkdir()
         try:
-            for doc_type, keys in plan.keys.items():
-                for start in range(0, len(keys), chunk):
-                    batch = keys[start : start + chunk]
-                    for doc in _load(registered[doc_type], batch):
-                        writer.add_document(**index_fields(doc))
-                        indexed += 1
-                    if progress:
-                        progress(len(batch))
+            ix = whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
+            writer = _bulk_writer(ix)
+            try:
+                add = writer.add_document
+                for doc_type, keys in plan.keys.items():
+                    for start in range(0, len(keys), chunk):
+                        batch = keys[start : start + chunk]
+                        for doc in _load(registered[doc_type], batch):
+                            add(**index_fields(doc))
+                            indexed += 1
+                        if progress:
+                            progress(len(batch))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(merge=False)
+            ix.close()
+            _write_mark(folder, plan.mark)
         except BaseException:
-            writer.cancel()
+            shutil.rmtree(folder, ignore_errors=True)
             raise
-        writer.commit(optimize=True)
-        # Searchers elsewhere notice a new index by its generation number, which starts
-        # again from zero here; empty commits carry it past the replaced index's.
-        while ix.latest_generation() <= previous:
-            ix.writer().commit(merge=False)
-        ix.close()
-        _write_mark(folder, plan.mark)
-        _changed(folder)
+        _swap_to(root, name)
+        _prune(root, {name, "" if previous == root else previous.name})
+        _changed(root)
     return indexed

@@ -3,7 +3,9 @@
 Customers paste error messages and write questions; quotes, colons, `*` or `AND` must not
 change the meaning or raise a parse error. So the text is run through the index's own
 analyser and the query is built from the resulting terms: every term may match in any
-field (weighted by `FIELD_BOOSTS`), and documents matching more of the terms score higher.
+field (weighted by `FIELD_BOOSTS`), each two neighbouring terms may match as a phrase (the
+`pairs` field), and documents matching more of the terms score higher. Every term counts:
+`scoring.rank` skips the work that cannot change the top of the ranking instead.
 """
 
 from __future__ import annotations
@@ -13,12 +15,11 @@ from dataclasses import dataclass
 from whoosh.query import And, Every, Query, Term
 from whoosh.searching import Searcher
 
-from portal.search.schema import ANALYZER, FIELD_BOOSTS, WORDS
+from portal.search.schema import ANALYZER, PAIR_FIELD, TERM_FIELDS, WORDS, pair_terms
 from portal.search.scoring import Clause
 
 MAX_QUERY_CHARS = 300
 MAX_TERMS = 24
-POSTINGS_BUDGET = 0.6
 
 
 def clean_query(text: str | None) -> str:
@@ -44,27 +45,14 @@ def words(text: str) -> list[str]:
 def clauses(term_list: list[str], searcher: Searcher | None = None) -> list[Clause]:
     """The (field, term) pairs a query ORs together, each weighted by `FIELD_BOOSTS`.
 
-    With a searcher, clauses are also chosen by cost. Reading posting lists is nearly all of
-    a query's time, and the longest lists belong to words found in many documents (think
-    "xenserver" in this knowledge base), which say least about relevance. So clauses are
-    taken rarest first until their lists would hold more than `POSTINGS_BUDGET` times the
-    documents in the index; after that only title clauses are added. Every term therefore
-    still counts in titles, and the rarest terms count everywhere. Pairs the index does not
-    hold at all are left out.
+    Every term in every text field, and each two neighbouring terms as a phrase. With a
+    searcher, pairs the index does not hold at all are left out.
     """
-    pairs = [(field, term) for term in term_list for field in FIELD_BOOSTS]
+    pairs = [(field, term) for term in term_list for field in TERM_FIELDS]
+    pairs += [(PAIR_FIELD, pair) for pair in pair_terms(term_list)]
     if searcher is None:
         return pairs
-    frequency = {pair: searcher.doc_frequency(*pair) for pair in pairs}
-    if len(term_list) < 2:
-        return [pair for pair in pairs if frequency[pair]]
-    budget = searcher.doc_count_all() * POSTINGS_BUDGET
-    spent, chosen = 0, []
-    for pair in sorted((p for p in pairs if frequency[p]), key=frequency.__getitem__):
-        spent += frequency[pair]
-        if not chosen or spent <= budget or pair[0] == "title":
-            chosen.append(pair)
-    return chosen
+    return [pair for pair in pairs if searcher.doc_frequency(*pair)]
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,10 @@ field lengths) a list at a time instead:
 - a clause's posting list is decoded block by block into each document's contribution,
   boost × idf × tf·(K1+1) / (tf + K1·(1 − B + B·length / average length)), leaving out
   deleted documents;
-- the contributions are summed per document in a dict, the longest list first
-  (`dict(zip())` runs in C); the dict's size is the exact number of matching documents;
+- every clause counts (no term is dropped for speed); MaxScore (see `rank`) sums the lists
+  that can decide the top and only looks up the rest for the documents still in reach, so
+  the scores returned are the full sums; the number of matching documents is the size of
+  the union of the lists' document numbers (a set union, in C);
 - the top of the ranking is cut with `heapq.nlargest`; equal scores are ordered by the
   documents' ids ("article:slug"), so a rebuilt index ranks exactly as the old one did.
 
@@ -19,7 +21,8 @@ words that most questions share are read from disk once per index version.
 
 Posting blocks and field lengths are read through a few private attributes of the W3 codec
 of whoosh-reloaded (pinned in pyproject.toml); tests/kb/test_kb_scoring.py compares the
-scores with Whoosh's own, so an upgrade that changed the format would fail there first.
+scores with Whoosh's own and the top with a brute-force BM25F, so an upgrade that changed
+the format would fail there first.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from __future__ import annotations
 import heapq
 import threading
 from array import array
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from math import isclose
@@ -196,21 +200,121 @@ def rank(
     allowed: frozenset[int] | None = None,
     excluded: int | None = None,
 ) -> tuple[int, list[tuple[int, float]]]:
-    """How many documents match any clause, and the best `limit` as (docnum, score)."""
+    """How many documents match any clause, and the best `limit` as (docnum, score).
+
+    Every clause counts: a returned score is the document's full BM25F sum. MaxScore skips
+    the work that cannot change which documents those are. Lists are taken in descending
+    order of their largest contribution and summed into the candidates; once the k-th best
+    partial sum exceeds what all the remaining lists together could add (the sum of their
+    maxima), no document outside the candidates can reach the top. The remaining
+    ("non-essential") lists are then only looked up for the candidates still in reach, each
+    candidate dropped as soon as its partial sum plus the remaining maxima falls below the
+    k-th best. Long lists of common words usually end up non-essential.
+    """
     lists = [postings.contributions(clause) for clause in clauses]
-    lists = sorted((pair for pair in lists if len(pair[0])), key=lambda p: -len(p[0]))
+    lists = [entry for entry in lists if len(entry[0])]
     if not lists:
         return 0, []
-    scores = dict(zip(*lists[0], strict=True))
+    total = _count(lists, allowed, excluded)
+    ordered = sorted(((max(entry[1]), entry) for entry in lists), key=lambda m: -m[0])
+    lists = [entry for _, entry in ordered]
+    remaining = [0.0] * (len(lists) + 1)  # remaining[i]: the most lists i.. can add
+    for i in range(len(lists) - 1, -1, -1):
+        remaining[i] = remaining[i + 1] + ordered[i][0]
+    limit = max(0, min(limit, total))
+    scores: dict[int, float] = {}
     get = scores.get
-    for ids, values in lists[1:]:
-        for docnum, value in zip(ids, values, strict=True):
-            scores[docnum] = get(docnum, 0.0) + value
+    threshold = 0.0
+    essential = 0
+    while essential < len(lists):
+        ids, values = lists[essential]
+        if not scores:
+            scores = dict(zip(ids, values, strict=True))
+            get = scores.get
+        else:
+            for docnum, value in zip(ids, values, strict=True):
+                scores[docnum] = get(docnum, 0.0) + value
+        essential += 1
+        if essential == len(lists) or not limit:
+            break
+        threshold = _kth(scores, limit, allowed, excluded)
+        if threshold and _below(remaining[essential], threshold):
+            break
+    if essential < len(lists):
+        candidates = _filtered(scores, allowed, excluded)
+        for position in range(essential, len(lists)):
+            candidates = {
+                d: s
+                for d, s in candidates.items()
+                if not _below(s + remaining[position], threshold)
+            }
+            ids, values = lists[position]
+            if len(candidates) * 16 < len(ids):
+                for docnum in candidates:
+                    at = bisect_left(ids, docnum)
+                    if at < len(ids) and ids[at] == docnum:
+                        candidates[docnum] += values[at]
+            else:
+                lookup = dict(zip(ids, values, strict=True)).get
+                candidates = {d: s + lookup(d, 0.0) for d, s in candidates.items()}
+        scores = candidates
+    else:
+        scores = _filtered(scores, allowed, excluded)
+    return total, top(scores, limit, postings.tie_key)
+
+
+def _below(bound: float, threshold: float) -> bool:
+    """Whether a score of at most `bound` certainly ranks below `threshold` (ties included:
+    summing in another order can change the last bits)."""
+    return bound < threshold - abs(threshold) * 1e-9
+
+
+def _filtered(
+    scores: dict[int, float], allowed: frozenset[int] | None, excluded: int | None
+) -> dict[int, float]:
     if allowed is not None:
         scores = {d: s for d, s in scores.items() if d in allowed}
+    elif excluded is not None:
+        scores = dict(scores)
     if excluded is not None:
         scores.pop(excluded, None)
-    return len(scores), top(scores, limit, postings.tie_key)
+    return scores
+
+
+def _kth(
+    scores: dict[int, float], k: int, allowed: frozenset[int] | None, excluded: int | None
+) -> float:
+    """The k-th best partial score among the documents that may be returned (0 if fewer)."""
+    if allowed is None and excluded is None:
+        values: Iterable[float] = scores.values()
+        if len(scores) < k:
+            return 0.0
+    else:
+        values = [
+            s for d, s in scores.items() if d != excluded and (allowed is None or d in allowed)
+        ]
+        if len(values) < k:
+            return 0.0
+    return heapq.nlargest(k, values)[-1]
+
+
+def _count(
+    lists: list[tuple[array, array]], allowed: frozenset[int] | None, excluded: int | None
+) -> int:
+    """The exact number of documents matching any clause (a union of document numbers, in C)."""
+    if len(lists) == 1:
+        matched: set[int] | array = lists[0][0]
+        count = len(matched)
+        if allowed is None and excluded is None:
+            return count
+        matched = set(matched)
+    else:
+        matched = set().union(*(ids for ids, _ in lists))
+    if allowed is not None:
+        matched &= allowed
+    if excluded is not None:
+        matched.discard(excluded)
+    return len(matched)
 
 
 def top(

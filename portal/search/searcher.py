@@ -2,10 +2,11 @@
 
 Opening a Whoosh searcher reads every segment's metadata, so a web process keeps one and
 reuses it, together with the posting lists its queries have decoded (`scoring.Postings`).
-Another process (the job runner) may commit at any time; the searcher checks
-for a newer index generation at most every `REFRESH_SECONDS`, and at once after this
-process wrote the index itself. Searches on one searcher are serialised by a lock: a
-Whoosh searcher is not meant to be shared by threads running at the same moment.
+Another process (the job runner) may commit at any time, and a rebuild may swap in a new
+index generation (`index.live_folder`); the searcher checks for either at most every
+`REFRESH_SECONDS`, and at once after this process wrote the index itself. Searches on one
+searcher are serialised by a lock: a Whoosh searcher is not meant to be shared by threads
+running at the same moment.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
-from portal.search.index import INDEX_NAME, index_exists, on_index_changed
+from portal.search.index import INDEX_NAME, index_exists, live_folder, on_index_changed
 from portal.search.scoring import Postings
 
 REFRESH_SECONDS = 0.5
@@ -32,6 +33,7 @@ CACHED_ANSWERS = 256  # repeated searches (paging back, history, popular questio
 class _OpenSearcher:
     def __init__(self, folder: str) -> None:
         self.folder = folder
+        self.live: Path | None = None  # the generation the searcher reads
         self.lock = threading.Lock()
         self.searcher: Searcher | None = None
         self.postings: Postings | None = None  # decoded posting lists for this searcher
@@ -57,8 +59,8 @@ class _OpenSearcher:
             self.postings = None
             self.answers.clear()
             return None
-        elif (self.stale or now - self.checked_at >= REFRESH_SECONDS) and not (
-            self.searcher.up_to_date()
+        elif (self.stale or now - self.checked_at >= REFRESH_SECONDS) and (
+            live_folder(Path(self.folder)) != self.live or not self.searcher.up_to_date()
         ):
             # A fresh searcher, not Searcher.refresh(): whoosh-reloaded 2.7.5's reader reuse
             # keeps segments that a merge or a delete has since removed.
@@ -69,7 +71,8 @@ class _OpenSearcher:
         return self.searcher
 
     def _open(self) -> None:
-        self.searcher = whoosh_index.open_dir(self.folder, indexname=INDEX_NAME).searcher()
+        self.live = live_folder(Path(self.folder))
+        self.searcher = whoosh_index.open_dir(str(self.live), indexname=INDEX_NAME).searcher()
         self.postings = Postings(self.searcher)
         self.answers.clear()
 

@@ -1,7 +1,8 @@
-"""The list-at-a-time ranking gives Whoosh's own BM25F scores and exact match counts.
+"""The ranking gives Whoosh's own BM25F scores, exact match counts, and the exact top.
 
-`portal.search.scoring` reads Whoosh's posting blocks directly for speed; these tests hold it
-to what Whoosh itself computes for the same OR query, on the shipped corpus and on an index
+`portal.search.scoring` reads Whoosh's posting blocks directly for speed and skips (MaxScore)
+what cannot reach the top; these tests hold it to what Whoosh itself computes for the same OR
+query, and to a brute-force BM25F over every document, on the shipped corpus and on an index
 with several segments and deleted documents.
 """
 
@@ -17,9 +18,10 @@ from whoosh.searching import Searcher
 
 from portal import search
 from portal.search.documents import SearchDocument
+from portal.search.index import live_folder
 from portal.search.query import clauses, terms
 from portal.search.schema import FIELD_BOOSTS, build_schema, index_fields
-from portal.search.scoring import Postings, rank, top
+from portal.search.scoring import K1, B, Postings, rank, top
 from tests.kb.test_kb_ranking import _queries
 
 
@@ -27,6 +29,39 @@ def _whoosh_scores(searcher: Searcher, clause_list: list[tuple[str, str]]) -> di
     query = Or([Term(field, term, boost=FIELD_BOOSTS[field]) for field, term in clause_list])
     results = searcher.search(query, limit=None, optimize=False)
     return {hit.docnum: hit.score for hit in results}
+
+
+def _brute_force(searcher: Searcher, clause_list: list[tuple[str, str]]) -> dict[int, float]:
+    """BM25F the slow, obvious way: every clause's every posting through Whoosh's public API."""
+    reader = searcher.reader()
+    scores: dict[int, float] = {}
+    for field, term in clause_list:
+        if not reader.doc_frequency(field, term):
+            continue
+        idf = searcher.idf(field, term)
+        average = searcher.avg_field_length(field)
+        for docnum, tf in reader.postings(field, term).items_as("weight"):
+            length = reader.doc_field_length(docnum, field)
+            norm = K1 * ((1 - B) + B * length / average)
+            value = FIELD_BOOSTS[field] * idf * tf * (K1 + 1) / (tf + norm)
+            scores[docnum] = scores.get(docnum, 0.0) + value
+    return scores
+
+
+def _assert_exact_top(searcher: Searcher, postings: Postings, clause_list, **narrowing) -> None:
+    """Whatever `limit`, the ranking is the brute force's top, with the full sums."""
+    everything = _brute_force(searcher, clause_list)
+    allowed, excluded = narrowing.get("allowed"), narrowing.get("excluded")
+    expected_scores = {
+        d: s for d, s in everything.items() if (allowed is None or d in allowed) and d != excluded
+    }
+    for limit in (1, 3, 10, 50):
+        total, ranked = rank(postings, clause_list, limit, **narrowing)
+        assert total == len(expected_scores)
+        expected = top(expected_scores, limit, postings.tie_key)
+        assert [d for d, _ in ranked] == [d for d, _ in expected], (clause_list, limit)
+        for (_, got), (_, wanted) in zip(ranked, expected, strict=True):
+            assert math.isclose(got, wanted, rel_tol=1e-9)
 
 
 def _assert_same(searcher: Searcher, postings: Postings, clause_list) -> None:
@@ -42,14 +77,36 @@ def _assert_same(searcher: Searcher, postings: Postings, clause_list) -> None:
 
 
 def test_scores_and_counts_match_whoosh_on_the_shipped_corpus(corpus, app):
-    folder = app.config["INDEX_DIR"]
-    searcher = whoosh_index.open_dir(folder, indexname="MAIN").searcher()
+    folder = live_folder(Path(app.config["INDEX_DIR"]))
+    searcher = whoosh_index.open_dir(str(folder), indexname="MAIN").searcher()
     try:
         postings = Postings(searcher)
         for query, _ in _queries():
             term_list = terms(query)
             _assert_same(searcher, postings, clauses(term_list))  # every clause
-            _assert_same(searcher, postings, clauses(term_list, searcher))  # within budget
+            _assert_same(searcher, postings, clauses(term_list, searcher))  # those it holds
+    finally:
+        searcher.close()
+
+
+def test_the_top_is_the_brute_force_top_with_full_scores(corpus, app):
+    folder = live_folder(Path(app.config["INDEX_DIR"]))
+    searcher = whoosh_index.open_dir(str(folder), indexname="MAIN").searcher()
+    try:
+        postings = Postings(searcher)
+        some = frozenset(range(0, searcher.doc_count_all(), 3))
+        queries = [query for query, _ in _queries()] + [
+            "the host storage network vm xenserver error",  # long common lists
+            "storage repository",  # a phrase
+            "xenserver",
+        ]
+        for query in queries:
+            clause_list = clauses(terms(query), searcher)
+            _assert_exact_top(searcher, postings, clause_list)
+            _assert_exact_top(searcher, postings, clause_list, allowed=some)
+            best = rank(postings, clause_list, 1)[1]
+            if best:
+                _assert_exact_top(searcher, postings, clause_list, excluded=best[0][0])
     finally:
         searcher.close()
 
@@ -77,6 +134,7 @@ def test_several_segments_and_deleted_documents_score_as_whoosh_does(tmp_path: P
         postings = Postings(searcher)
         for term_list in (["storag"], ["storag", "network"], ["network", "pad", "note"]):
             _assert_same(searcher, postings, clauses(term_list))
+            _assert_exact_top(searcher, postings, clauses(term_list, searcher))
         total, _ = rank(postings, clauses(["storag"]), limit=10)
         assert total == 120 - 4
     finally:
@@ -111,8 +169,8 @@ def test_pages_do_not_repeat_or_skip_results(corpus, page):
 def test_the_cache_keeps_no_unknown_words_and_stays_under_its_cap(corpus, app, monkeypatch):
     from portal.search import scoring
 
-    folder = app.config["INDEX_DIR"]
-    searcher = whoosh_index.open_dir(folder, indexname="MAIN").searcher()
+    folder = live_folder(Path(app.config["INDEX_DIR"]))
+    searcher = whoosh_index.open_dir(str(folder), indexname="MAIN").searcher()
     try:
         postings = Postings(searcher)
         for n in range(200):

@@ -203,17 +203,29 @@ def test_other_features_register_their_own_document_types(app):
             _sources.pop("topic", None)
 
 
-def test_a_searcher_in_another_process_notices_a_rebuilt_index(app):
+def test_a_rebuild_swaps_in_a_new_generation_and_old_searchers_keep_working(app):
     from whoosh import index as whoosh_index
+    from whoosh.query import Term
+
+    from portal.search.index import live_folder
 
     make_article()
     search.rebuild()
-    folder = app.config["INDEX_DIR"]
-    elsewhere = whoosh_index.open_dir(folder, indexname="MAIN").searcher()
+    root = Path(app.config["INDEX_DIR"])
+    first = live_folder(root)
+    assert first != root
+    # A searcher elsewhere (another process of this server) holding the live generation.
+    elsewhere = whoosh_index.open_dir(str(first), indexname="MAIN").searcher()
     try:
         service.set_status(service.find_article("nfs-storage-repository"), "draft", None)
         db.session.commit()
         search.rebuild()
-        assert not elsewhere.up_to_date()
+        second = live_folder(root)
+        assert second != first
+        # The old generation is still there and still answers, until the next rebuild.
+        assert len(elsewhere.search(Term("uid", "article:nfs-storage-repository"))) == 1
+        assert search.search("nfs").total == 0  # this process moved to the new one
     finally:
         elsewhere.close()
+    search.rebuild()
+    assert not first.exists() and second.exists()
