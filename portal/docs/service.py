@@ -15,11 +15,13 @@ from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import DocPage, User
 from portal.models.types import utcnow
+from portal.numbers import parse_id
 from portal.products.service import product_names
 from portal.search import record_change
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 MAX_BODY = 200_000
+MAX_POSITION = 10_000  # a page's place in its guide
 DOCS_FOLDER = Path(__file__).resolve().parent.parent.parent / "docs_content"
 
 
@@ -100,11 +102,11 @@ def save_page(page: DocPage | None, data: Mapping[str, Any], user: User | None) 
     product = _text(data, "product", 80)
     if product not in product_names(include_retired=True):
         raise DomainError(f"Unknown product {product[:80]!r}.", "product")
-    position = data.get("order", data.get("position", 1))
-    try:
-        position = int(position)
-    except (TypeError, ValueError) as error:
-        raise DomainError("The position must be a whole number.", "order") from error
+    position = parse_id(data.get("order", data.get("position", 1)))
+    if position is None or position > MAX_POSITION:
+        raise DomainError(
+            f"The position must be a whole number from 1 to {MAX_POSITION:,}.", "order"
+        )
     body = data.get("body", "")
     if not isinstance(body, str) or len(body) > MAX_BODY:
         raise DomainError("The page text must be at most 200,000 characters.", "body")

@@ -74,7 +74,7 @@ def test_a_file_chosen_by_mistake_is_removed_from_the_list_before_sending(page, 
     page.get_by_label("Subject").fill("Host crashed overnight")
     page.get_by_label("Description").fill("The pool master rebooted at 02:10.")
     page.get_by_label("Product").select_option("XenServer")
-    page.get_by_label("Version").fill("5.0.0")
+    page.get_by_label("Version").select_option("5.0.0")
     page.get_by_label("P2 High").check()
 
     page.get_by_label("Attachments").set_input_files([str(log), str(dump)])

@@ -26,21 +26,23 @@ def test_search_read_rate_then_write_and_publish(page, app):
     page.goto("/kb/")
     assert_accessible(page)
     page.get_by_label("Search articles, documentation and forum threads").fill("iscsi")
-    page.locator("#kb-results").get_by_role(
+    page.locator("#kb-results .kb-hit").get_by_role(
         "link", name="Attaching an iSCSI storage repository"
     ).wait_for()
     page.wait_for_url(re.compile(r"/kb/\?q=iscsi"))
     assert_accessible(page)
     page.get_by_label("Kind").select_option("doc")  # a filter narrows the results in place
     page.wait_for_url(re.compile(r"/kb/\?q=iscsi.*type=doc"))
-    page.locator("#kb-results").get_by_role(
+    page.locator("#kb-results .kb-hit").get_by_role(
         "link", name="Attaching an iSCSI storage repository"
     ).wait_for(state="detached")
     page.get_by_label("Kind").select_option("")
-    page.locator("#kb-results").get_by_role(
+    page.locator("#kb-results .kb-hit").get_by_role(
         "link", name="Attaching an iSCSI storage repository"
     ).wait_for()
-    page.get_by_role("link", name="Attaching an iSCSI storage repository").click()
+    page.locator("#kb-results .kb-hit").get_by_role(
+        "link", name="Attaching an iSCSI storage repository"
+    ).click()
     page.get_by_role("heading", name="Attaching an iSCSI storage repository").wait_for()
     assert_accessible(page)
     page.get_by_role("button", name="Yes, it helped").click()
@@ -64,6 +66,6 @@ def test_search_read_rate_then_write_and_publish(page, app):
 
     page.goto("/kb/")
     page.get_by_label("Search articles, documentation and forum threads").fill("jumbo mtu")
-    page.locator("#kb-results").get_by_role(
+    page.locator("#kb-results .kb-hit").get_by_role(
         "link", name="Jumbo frames on the storage network"
     ).wait_for()

@@ -12,7 +12,7 @@ from tests.conftest import PASSWORD, make_user
 from tests.e2e.screens import SCREENSHOTS, WIDTHS, check_screen
 from tests.kb.conftest import make_article
 
-SEARCH_BOX = "Search articles, documentation and solved forum threads"
+SEARCH_BOX = "Search articles, documentation and forum threads"
 
 
 @pytest.fixture(autouse=True)
