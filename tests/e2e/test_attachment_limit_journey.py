@@ -36,7 +36,7 @@ def test_a_file_over_the_limit_is_refused_before_the_form_is_sent(page, tmp_path
     page.get_by_label("Description").fill("A long description we would hate to type twice.")
     page.get_by_label("Product").select_option("XenServer")
     # The version options follow the product: wait for XenServer's to be swapped in.
-    page.wait_for_function("!document.querySelector('#version optgroup')")
+    page.wait_for_function("() => !document.querySelector('#version optgroup')")
     page.get_by_label("Version").select_option("5.0.0")
     page.get_by_label("P2 High").check()
 

@@ -33,7 +33,7 @@ def test_gold_contact_files_a_case_and_escalates_it_by_reply(page, tmp_path: Pat
     page.get_by_label("Description").fill("Since this morning no VM starts on host1.")
     page.get_by_label("Product").select_option("XenServer")
     # The version options follow the product: wait for XenServer's to be swapped in.
-    page.wait_for_function("!document.querySelector('#version optgroup')")
+    page.wait_for_function("() => !document.querySelector('#version optgroup')")
     page.get_by_label("Version").select_option("5.0.0")
     page.get_by_label("P2 High").check()
     page.get_by_label("Attachments").set_input_files(str(log))

@@ -80,7 +80,7 @@ def test_filing_form_version_select_follows_the_product(page, width):
     version = page.locator("#version")
     assert version.locator("optgroup").count() == 3, "without a product: every product's"
     page.select_option("#product", "XenServer Tools")
-    page.wait_for_function("document.querySelectorAll('#version optgroup').length === 0")
+    page.wait_for_function("() => document.querySelectorAll('#version optgroup').length === 0")
     options = version.locator("option").all_inner_texts()
     assert options == ["I don't know, or it is not listed", "5.0.0", "4.1.0"]
     page.select_option("#version", "4.1.0")
