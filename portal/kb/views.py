@@ -76,8 +76,8 @@ def search() -> Response:
         search_log_id=search_log_id,
         params=params,
         notes=notes,
-        products=product_names(include_retired=True),
-        # The fragment has no filter controls, so as-you-type requests skip the tag query.
+        # The fragment has no filter controls, so as-you-type requests skip these queries.
+        products=[] if is_htmx_request() else product_names(include_retired=True),
         tags=[] if is_htmx_request() else service.known_tags(),
         types=service.SEARCH_TYPES,
         can_file=entitlement.can_file_case(current_user),
