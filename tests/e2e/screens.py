@@ -26,7 +26,11 @@ def check_screen(page, name: str, key: str | None = None) -> None:  # noqa: ANN0
     )
     assert overflow <= 0, f"{name} at {width}px scrolls sideways by {overflow}px"
     if key is not None:
-        box = page.locator(key).first.bounding_box()
+        # An element swapped in by htmx may be replaced once more while the page settles:
+        # wait for the one that stays.
+        element = page.locator(key).first
+        element.wait_for(state="visible")
+        box = element.bounding_box()
         assert box is not None, f"{name} at {width}px: {key} is not shown"
         height = page.viewport_size["height"]
         assert box["y"] < height and box["y"] + min(box["height"], 40) <= height, (
