@@ -47,7 +47,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
 
-    from portal import errors, guards, security_headers, static_assets, templating, transactions
+    from portal import (
+        errors,
+        guards,
+        reader_cache,
+        security_headers,
+        static_assets,
+        templating,
+        transactions,
+    )
     from portal.cli import register_cli
 
     # First, so its after_request runs last: a response the commit replaces gets headers too.
@@ -57,6 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     guards.register(app)
     templating.register(app)
     static_assets.register(app)
+    reader_cache.register(app)
     register_cli(app)
     return app
 

@@ -104,6 +104,11 @@ def defaults(instance_path: str) -> dict[str, object]:
         "VENDOR_NAME": "Contoso Virtualisation",
         # The largest KB article body, in characters (imports, the editor and the API).
         "KB_MAX_ARTICLE_CHARS": 200_000,
+        # Anonymous readers share one render of each public page for this long at most;
+        # a change committed in this process drops it at once (portal/reader_cache.py).
+        "READER_CACHE_SECONDS": 2,
+        # Article readings are added up in memory and written this often (0: at once).
+        "KB_VIEW_FLUSH_SECONDS": 5,
         "GOLD_SUPPORT_PHONE": "+1 800 555 0142",
         "SALES_EMAIL": "sales@support.example.com",
         "SUPPORT_EMAIL": "support@support.example.com",

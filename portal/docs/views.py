@@ -13,6 +13,7 @@ from portal.docs.forms import DocPageForm, page_values
 from portal.domain_error import DomainError
 from portal.forms import show_errors
 from portal.markdown import render_markdown
+from portal.reader_cache import shared_with_readers
 from portal.search import apply_now
 from portal.transactions import after_commit
 
@@ -20,6 +21,7 @@ bp = Blueprint("docs", __name__, url_prefix="/docs")
 
 
 @bp.route("/")
+@shared_with_readers()
 def index() -> str:
     editor = entitlement.can_publish_articles(current_user)
     return render_template(
@@ -28,6 +30,7 @@ def index() -> str:
 
 
 @bp.route("/<slug>")
+@shared_with_readers()
 def page(slug: str) -> str:
     editor = entitlement.can_publish_articles(current_user)
     doc = service.find_page(slug, include_drafts=editor) or abort(404)

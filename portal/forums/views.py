@@ -30,6 +30,7 @@ from portal.htmx import is_htmx_request, render
 from portal.markdown import render_markdown
 from portal.models import Topic
 from portal.numbers import parse_page
+from portal.reader_cache import shared_with_readers
 from portal.search import apply_now
 from portal.transactions import after_commit
 
@@ -73,11 +74,13 @@ def explain_refusals_to_htmx(response: Response) -> Response:
 
 
 @bp.route("/")
+@shared_with_readers()
 def index() -> str:
     return render_template("forums/index.html", summaries=service.categories_overview(current_user))
 
 
 @bp.route("/<slug>/")
+@shared_with_readers()
 def category(slug: str) -> Response:
     found = service.find_category(slug) or abort(404)
     topics = service.category_topics(found, current_user, parse_page(request.args.get("page")))
@@ -141,6 +144,7 @@ def topic_context(topic: Topic, page: int, **extra: Any) -> dict[str, Any]:
 
 
 @bp.route("/topics/<int:topic_id>")
+@shared_with_readers()
 def topic(topic_id: int) -> str:
     found = _topic_or_404(topic_id)
     return render_template(

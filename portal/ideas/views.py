@@ -23,6 +23,7 @@ from portal.mail.outbox import render_bodies
 from portal.markdown import render_markdown
 from portal.models import Idea, IdeaStatus, User
 from portal.numbers import parse_page
+from portal.reader_cache import shared_with_readers
 from portal.redirects import same_site_or
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideas")
@@ -51,6 +52,7 @@ def _list_args() -> tuple[str, str]:
 
 
 @bp.route("/")
+@shared_with_readers()
 def index() -> Response:
     sort, status = _list_args()
     ideas = service.list_ideas(sort, status or None, parse_page(request.args.get("page")))
@@ -67,6 +69,7 @@ def index() -> Response:
 
 
 @bp.route("/terms")
+@shared_with_readers()
 def terms() -> str:
     return render_template("ideas/terms.html", paragraphs=terms_paragraphs())
 
@@ -103,6 +106,7 @@ def _idea_or_404(idea_id: int) -> Idea:
 
 
 @bp.route("/<int:idea_id>")
+@shared_with_readers()
 def show(idea_id: int) -> str:
     idea = _idea_or_404(idea_id)
     return render_template(

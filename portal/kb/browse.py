@@ -1,5 +1,6 @@
 """The KB's front page without a query: articles by product and topic, the most read, the
-most helpful, recent changes; and the reading count each article page adds to.
+most helpful, recent changes; and the reading count each article page adds to, kept in
+memory and written in batches.
 
 The front page reads only the columns it shows (no bodies), in three statements however
 many articles there are.
@@ -7,10 +8,15 @@ many articles there are.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, func, select, update
+from flask import current_app
+from sqlalchemy import bindparam, case, func, select, update
 
 from portal.extensions import db
 from portal.models import Article, ArticleRating, ArticleStatus
@@ -137,14 +143,64 @@ def _most_helpful() -> list[ArticleLink]:
     ]
 
 
-def count_view(article: Article) -> None:
-    """One more reading of a published article: a single UPDATE adding one in the database,
-    so concurrent readers never overwrite each other's count and nothing is read first."""
-    if not article.is_published:
+class ReadingCounter:
+    """Readings of each article, kept in memory and written together.
+
+    Adding one to a row on every reading makes every article view a write, and on SQLite
+    every write waits for the database's one write lock. So this process adds up its
+    readings and writes them, one UPDATE per article adding its count, at most once every
+    `KB_VIEW_FLUSH_SECONDS`, inside whichever request comes next. Readings counted in the
+    last few seconds before a process stops are lost; a count is a popularity signal, not a
+    record. With the setting at 0 each reading is written at once.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._pending: Counter[int] = Counter()
+        self._lock = threading.Lock()
+        self._last_write = time.monotonic()
+
+    def add(self, article_id: int) -> None:
+        with self._lock:
+            self._pending[article_id] += 1
+            now = time.monotonic()
+            if now - self._last_write < self.seconds:
+                return
+            pending, self._pending = self._pending, Counter()
+            self._last_write = now
+        write_readings(pending)
+
+
+def write_readings(pending: Mapping[int, int]) -> None:
+    """Add each article's readings to its count: one UPDATE per article, adding in the
+    database, so concurrent writers never overwrite each other's count."""
+    if not pending:
         return
-    db.session.execute(
-        update(Article)
-        .where(Article.id == article.id)
-        .values(view_count=Article.view_count + 1)
-        .execution_options(synchronize_session=False)
+    table = Article.__table__
+    # On the request's connection but not through the ORM: a count is not a change that
+    # makes anonymous readers' kept pages stale (portal/reader_cache.py).
+    db.session.connection().execute(
+        update(table)
+        .where(table.c.id == bindparam("article_id"))
+        .values(view_count=table.c.view_count + bindparam("readings")),
+        [{"article_id": key, "readings": count} for key, count in pending.items()],
     )
+
+
+def _counter() -> ReadingCounter:
+    extensions = current_app.extensions
+    counter = extensions.get("kb_reading_counter")
+    if counter is None:
+        seconds = float(current_app.config.get("KB_VIEW_FLUSH_SECONDS", 0) or 0)
+        counter = extensions.setdefault("kb_reading_counter", ReadingCounter(seconds))
+    return counter
+
+
+def count_view(article: Article) -> None:
+    """One more reading of a published article (drafts are not counted)."""
+    if article.is_published:
+        count_reading(article.id)
+
+
+def count_reading(article_id: int) -> None:
+    _counter().add(article_id)

@@ -25,6 +25,7 @@ from portal.kb.blueprint import bp
 from portal.kb.case_drafts import cases_for_article
 from portal.models import SearchSource
 from portal.products.service import product_names
+from portal.reader_cache import note_for_hits, shared_with_readers
 from portal.search.query import clean_query
 
 RELATED_COUNT = 5
@@ -52,6 +53,9 @@ def search_arguments(args) -> tuple[dict[str, object], list[str]]:  # noqa: ANN0
 
 
 @bp.route("/")
+# The front page is the same for every anonymous reader; a search is not kept (each is
+# logged, and the index changes under it).
+@shared_with_readers(when=lambda: not request.args)
 def search() -> Response:
     params, notes = search_arguments(request.args)
     browsing = not (params["q"] or params["product"] or params["tag"] or params["type"])
@@ -108,6 +112,7 @@ def _rating_context(article) -> dict[str, object]:  # noqa: ANN001 - an Article
 
 
 @bp.route("/<slug>")
+@shared_with_readers(on_hit=browse.count_reading)
 def article(slug: str) -> str:
     editor = entitlement.can_publish_articles(current_user)
     staff = entitlement.can_work_cases(current_user)
@@ -119,6 +124,7 @@ def article(slug: str) -> str:
         exclude=("article", found.slug),
     )
     browse.count_view(found)
+    note_for_hits(found.id)
     return render_template(
         "kb/article.html",
         body=found.html,

@@ -16,28 +16,33 @@ from portal.models.types import utcnow
 from portal.offerings.service import current_policy, hours_for_viewer, target_table
 from portal.pages.home import home_summary
 from portal.policy import Severity, Tier
+from portal.reader_cache import shared_with_readers
 from portal.templating import viewer_zone
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.route("/")
+@shared_with_readers()
 def home() -> str:
     return render_template("pages/home.html", summary=home_summary(current_user))
 
 
 @bp.route("/self-help")
+@shared_with_readers()
 def self_help() -> str:
     """Where people without a current support agreement are sent instead of the case form."""
     return render_template("pages/self_help.html", **self_help_context(current_user))
 
 
 @bp.route("/policies/")
+@shared_with_readers()
 def policies() -> str:
     return render_template("pages/policies.html")
 
 
 @bp.route("/contact/")
+@shared_with_readers()
 def contact() -> str:
     return render_template(
         "pages/contact.html",
@@ -61,6 +66,7 @@ def healthz() -> tuple[Response, int]:
 
 
 @bp.route("/support/")
+@shared_with_readers()
 def support() -> str:
     """The support offerings, generated from the response-target table."""
     zone = request.args.get("tz") or str(viewer_zone())

@@ -7,11 +7,13 @@ from flask import Blueprint, request
 from portal.htmx import render
 from portal.models.partners import REGIONS
 from portal.partners.service import search_partners
+from portal.reader_cache import shared_with_readers
 
 bp = Blueprint("partners", __name__)
 
 
 @bp.route("/partners/")
+@shared_with_readers()
 def index():  # noqa: ANN201 - a page or a fragment
     region = request.args.get("region", "")
     if region not in REGIONS:

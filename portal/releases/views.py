@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.forms import show_errors
 from portal.models import Release
 from portal.products.service import product_names
+from portal.reader_cache import shared_with_readers
 from portal.releases import service
 from portal.releases.forms import ReleaseForm, release_values
 
@@ -19,6 +20,7 @@ bp = Blueprint("releases", __name__, url_prefix="/releases")
 
 
 @bp.route("/")
+@shared_with_readers()
 def index() -> str:
     product = request.args.get("product", "")
     if product not in product_names(include_retired=True):
@@ -33,6 +35,7 @@ def index() -> str:
 
 
 @bp.route("/<product>/<version>")
+@shared_with_readers()
 def show(product: str, version: str) -> str:
     release = service.find_release(product, version) or abort(404)
     return render_template(

@@ -3,6 +3,7 @@ changes; each article's product, versions and review date; the view count; "for 
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -179,3 +180,17 @@ def test_a_published_edit_counts_as_a_review(app, writer):
         writer,
     )
     assert article.reviewed_at.year > 2020
+
+
+@pytest.mark.parametrize("app_config", [{"KB_VIEW_FLUSH_SECONDS": 60}])
+def test_readings_are_written_together_once_their_interval_has_passed(client, app):
+    _library()
+    for _ in range(3):
+        with count_statements() as statements:
+            assert client.get("/kb/guest-vlans").status_code == 200
+        assert not [s for s in statements if s.lstrip().upper().startswith("UPDATE")]
+    # A minute later (the clock moved on rather than the test waiting for it):
+    app.extensions["kb_reading_counter"]._last_write -= 60
+    client.get("/kb/guest-vlans")
+    db.session.expire_all()
+    assert db.session.scalar(select(Article.view_count).where(Article.slug == "guest-vlans")) == 4

@@ -1,0 +1,132 @@
+"""Public pages are rendered once for every anonymous reader (portal/reader_cache.py): each
+reader still gets their own CSRF token, a change shows at once, and whoever the portal knows
+something about gets a page of their own."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.kb import service as kb
+from portal.kb.service import FIELDS
+from portal.models import Article, Role
+from tests.conftest import PASSWORD, count_statements, make_case, make_user
+from tests.kb.conftest import make_article
+
+TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
+
+
+def _selects(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+
+
+def test_a_second_anonymous_reading_is_served_without_reading_the_database(client, app):
+    make_article(slug="guest-vlans", title="Guest VLANs on a pool")
+    first = client.get("/kb/guest-vlans")
+    with count_statements() as statements:
+        second = client.get("/kb/guest-vlans")
+    assert second.status_code == 200 and "Guest VLANs on a pool" in second.get_data(as_text=True)
+    assert _selects(statements) == []
+    assert TOKEN.sub("", first.get_data(as_text=True)) == TOKEN.sub(
+        "", second.get_data(as_text=True)
+    )
+
+
+def test_every_reading_is_counted_whether_rendered_or_kept(client, app):
+    make_article(slug="guest-vlans")
+    for _ in range(3):
+        assert client.get("/kb/guest-vlans").status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(select(Article.view_count)) == 3
+
+
+def test_an_edit_shows_to_the_next_anonymous_reader(client, app):
+    article = make_article(slug="guest-vlans", title="Guest VLANs on a pool")
+    assert "Guest VLANs on a pool" in client.get("/kb/guest-vlans").get_data(as_text=True)
+    kb.save_article(article, {**_fields(article), "title": "Guest VLANs, revised"}, None)
+    db.session.commit()
+    page = client.get("/kb/guest-vlans").get_data(as_text=True)
+    assert "Guest VLANs, revised" in page and "Guest VLANs on a pool" not in page
+    kb.set_status(article, "draft", None)
+    db.session.commit()
+    assert client.get("/kb/guest-vlans").status_code == 404
+
+
+def test_changes_no_reader_sees_keep_the_pages(client, app, base_contact, northwind):
+    make_article(slug="guest-vlans")
+    client.get("/kb/guest-vlans")
+    make_case(base_contact, northwind)  # a customer files a case: nothing public changed
+    db.session.commit()
+    with count_statements() as statements:
+        assert client.get("/kb/guest-vlans").status_code == 200
+    assert _selects(statements) == []
+
+
+def test_a_logged_in_reader_gets_their_own_page_and_never_the_shared_one(client, app, auth):
+    make_article(slug="guest-vlans")
+    make_user("reader@example.com", Role.EVALUATION, name="Rita Reader")
+    assert "Rita Reader" not in client.get("/kb/guest-vlans").get_data(as_text=True)
+    auth.login("reader@example.com", PASSWORD)
+    assert "Rita Reader" in client.get("/kb/guest-vlans").get_data(as_text=True)
+    auth.logout()
+    assert "Rita Reader" not in client.get("/kb/guest-vlans").get_data(as_text=True)
+
+
+def test_a_reader_with_a_message_waiting_sees_it(client, app):
+    make_article(slug="guest-vlans")
+    client.get("/kb/guest-vlans")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Thank you for your feedback.")]
+    assert "Thank you for your feedback." in client.get("/kb/guest-vlans").get_data(as_text=True)
+
+
+def test_the_search_results_are_never_kept(client, app):
+    make_article(slug="guest-vlans", title="Guest VLANs on a pool")
+    client.get("/kb/?q=vlan")
+    with count_statements() as statements:
+        assert "Guest VLANs on a pool" in client.get("/kb/?q=pool").get_data(as_text=True)
+    # Each search is logged (this one as a refinement of the first).
+    assert [s for s in statements if "kb_search_logs" in s and not s.startswith("SELECT")]
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True, "SERVER_NAME": None}])
+def test_each_reader_gets_a_token_of_their_own_that_their_forms_accept(app):
+    make_article(slug="guest-vlans")
+    tokens = []
+    for _ in range(2):
+        reader = app.test_client()
+        page = reader.get("/kb/guest-vlans").get_data(as_text=True)
+        token = TOKEN.search(page).group(1)
+        assert "reader-cache-csrf" not in page
+        assert f'name="csrf_token" value="{token}"' in page
+        rated = reader.post("/kb/guest-vlans/rating", data={"helpful": "yes", "csrf_token": token})
+        assert rated.status_code == 302
+        tokens.append(token)
+    assert tokens[0] != tokens[1]
+
+
+@pytest.mark.parametrize("app_config", [{"READER_CACHE_SECONDS": 0.2}])
+def test_a_kept_page_is_rendered_again_after_its_time(client, app):
+    make_article(slug="guest-vlans")
+    client.get("/kb/guest-vlans")
+    time.sleep(0.3)
+    with count_statements() as statements:
+        client.get("/kb/guest-vlans")
+    assert _selects(statements)
+
+
+@pytest.mark.parametrize("app_config", [{"READER_CACHE_SECONDS": 0}])
+def test_the_cache_can_be_turned_off(client, app):
+    make_article(slug="guest-vlans")
+    client.get("/kb/guest-vlans")
+    with count_statements() as statements:
+        client.get("/kb/guest-vlans")
+    assert _selects(statements)
+
+
+def _fields(article: Article) -> dict[str, object]:
+    return {name: getattr(article, name) for name in FIELDS}
