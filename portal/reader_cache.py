@@ -19,10 +19,10 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_app_context, request, session
 from flask_login import current_user
@@ -34,6 +34,7 @@ from werkzeug.wrappers import Response
 from portal.htmx import is_htmx_request
 from portal.kb import search_log
 
+T = TypeVar("T")
 MAX_PAGES = 2_000
 MAX_CHARACTERS = 32 * 1024 * 1024  # the least recently served pages go first
 _STALE = "reader_cache_stale"
@@ -95,6 +96,7 @@ class ReaderCache:
         self.placeholder = f"reader-cache-csrf-{secrets.token_hex(16)}"
         self.generation = 0
         self._pages: OrderedDict[tuple[object, ...], _Page] = OrderedDict()
+        self._values: dict[Hashable, tuple[int, float, object]] = {}
         self._characters = 0
         self._lock = threading.Lock()
 
@@ -103,6 +105,7 @@ class ReaderCache:
         with self._lock:
             self.generation += 1
             self._pages.clear()
+            self._values.clear()
             self._characters = 0
 
     def get(self, key: tuple[object, ...]) -> _Page | None:
@@ -127,12 +130,40 @@ class ReaderCache:
             while len(self._pages) > MAX_PAGES or self._characters > MAX_CHARACTERS:
                 self._drop(next(iter(self._pages)))
 
+    def value(self, name: Hashable, compute: Callable[[], T]) -> T:
+        with self._lock:
+            generation = self.generation
+            kept = self._values.get(name)
+        if kept is not None and kept[0] == generation and kept[1] >= time.monotonic():
+            return kept[2]  # type: ignore[return-value]
+        value = compute()
+        with self._lock:
+            if generation == self.generation:
+                self._values[name] = (generation, time.monotonic() + self.seconds, value)
+        return value
+
     def _drop(self, key: tuple[object, ...]) -> None:
         self._characters -= len(self._pages.pop(key).body)
 
 
 def _cache() -> ReaderCache | None:
     return current_app.extensions.get("reader_cache")
+
+
+def shared_value(name: Hashable, compute: Callable[[], T]) -> T:
+    """A value public pages are built from (the product list, the KB's topics), computed
+    once and kept like the pages: until this process commits a change to public data, and
+    for `READER_CACHE_SECONDS` at most. A session holding changes of its own not yet
+    committed always computes it afresh, so it sees what it wrote."""
+    from portal.extensions import db
+
+    cache = _cache() if has_app_context() else None
+    if cache is None:
+        return compute()
+    pending = db.session
+    if pending.info.get(_STALE) or pending.new or pending.dirty or pending.deleted:
+        return compute()
+    return cache.value(name, compute)
 
 
 def _shared_reader() -> bool:

@@ -130,3 +130,18 @@ def test_the_cache_can_be_turned_off(client, app):
 
 def _fields(article: Article) -> dict[str, object]:
     return {name: getattr(article, name) for name in FIELDS}
+
+
+def test_the_product_list_is_read_once_and_follows_every_change(client, app):
+    from portal.products import service as products
+
+    before = products.product_names()
+    with count_statements() as statements:
+        assert products.product_names() == before
+    assert statements == []
+    products.create_product("CloudDesk")  # not yet committed: this session sees it
+    assert "CloudDesk" in products.product_names()
+    db.session.commit()
+    assert "CloudDesk" in products.product_names()
+    page = client.get("/kb/").get_data(as_text=True)
+    assert "CloudDesk" in page

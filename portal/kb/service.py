@@ -16,6 +16,7 @@ from portal.models import Article, ArticleRating, ArticleRevision, ArticleStatus
 from portal.models.types import utcnow
 from portal.pagination import Page, paginate
 from portal.products.service import product_names
+from portal.reader_cache import shared_value
 from portal.search import record_change
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
@@ -296,10 +297,15 @@ def rating_totals(article: Article) -> tuple[int, int]:
 
 
 def known_tags() -> list[str]:
-    """Every tag on a published article, for the search filter."""
-    tags: set[str] = set()
-    for article_tags in db.session.scalars(
-        select(Article.tags).where(Article.status == ArticleStatus.PUBLISHED.value)
-    ):
-        tags.update(article_tags or ())
-    return sorted(tags)
+    """Every tag on a published article, for the search filter: read once and kept until an
+    article changes, since it reads every article's tags."""
+
+    def read() -> tuple[str, ...]:
+        tags: set[str] = set()
+        for article_tags in db.session.scalars(
+            select(Article.tags).where(Article.status == ArticleStatus.PUBLISHED.value)
+        ):
+            tags.update(article_tags or ())
+        return tuple(sorted(tags))
+
+    return list(shared_value("kb_known_tags", read))

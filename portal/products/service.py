@@ -20,6 +20,7 @@ from portal.domain_error import DomainError
 from portal.extensions import db
 from portal.models import Product, ProductVersion
 from portal.models.types import utcnow
+from portal.reader_cache import shared_value
 
 MAX_NAME = 80
 MAX_VERSION = 40
@@ -71,11 +72,16 @@ def _ordered():  # noqa: ANN202 - a Select
 
 
 def product_names(*, include_retired: bool = False) -> list[str]:
-    """The products offered for new cases and articles (with retired ones if asked)."""
-    query = _ordered().with_only_columns(Product.name)
-    if not include_retired:
-        query = query.where(Product.retired_at.is_(None))
-    return list(db.session.scalars(query))
+    """The products offered for new cases and articles (with retired ones if asked); read
+    once and kept until a product changes, as nearly every page asks for them."""
+
+    def read() -> tuple[str, ...]:
+        query = _ordered().with_only_columns(Product.name)
+        if not include_retired:
+            query = query.where(Product.retired_at.is_(None))
+        return tuple(db.session.scalars(query))
+
+    return list(shared_value(("product_names", include_retired), read))
 
 
 def is_product(name: str | None, *, include_retired: bool = False) -> bool:
