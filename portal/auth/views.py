@@ -31,6 +31,7 @@ from portal.domain_error import DomainError
 from portal.extensions import client_address, limiter
 from portal.kb import search_log
 from portal.models import User
+from portal.reader_cache import shared_with_readers
 from portal.redirects import same_site_or
 from portal.surveys.service import pending_invitations
 
@@ -73,6 +74,7 @@ def _start_session(user, remember: bool) -> None:  # noqa: ANN001 - a User
     deduct_when=_failed,
     error_message=TOO_MANY_LOGINS,
 )
+@shared_with_readers()
 def login() -> Response | tuple[str, int] | str:
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
@@ -115,6 +117,7 @@ def logout() -> Response | str:
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"], error_message="Too many sign-ups from here.")
+@shared_with_readers()
 def register() -> Response | tuple[str, int] | str:
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
