@@ -127,7 +127,14 @@ class Case(db.Model):
                 "updated_at",
             ],
         ),
-        Index("ix_cases_filed_at", "filed_at"),
+        Index("ix_cases_filed_at", "filed_at", "id"),
+        # The open escalations, for the dashboard: a handful among the open cases.
+        Index(
+            "ix_cases_open_escalated",
+            "escalated_at",
+            postgresql_where=text("escalated IS true AND status <> 'closed'"),
+            sqlite_where=text("escalated IS 1 AND status <> 'closed'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

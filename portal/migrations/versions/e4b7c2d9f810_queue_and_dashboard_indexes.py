@@ -1,7 +1,7 @@
 """Indexes for the staff queue's order, a rare severity and the dashboard's months
 
 The open cases in the queue's order (partial, so only the few percent open), the open cases
-by severity, all cases by due time and by filing time. The INCLUDE columns are PostgreSQL's
+by severity, the open escalations, all cases by due time and by filing time. The INCLUDE columns are PostgreSQL's
 alone (index-only scans for the queue's counts and the dashboard); SQLite builds the same
 indexes without them.
 
@@ -59,11 +59,19 @@ def upgrade() -> None:
                 "updated_at",
             ],
         )
-        batch_op.create_index("ix_cases_filed_at", ["filed_at"], unique=False)
+        batch_op.create_index("ix_cases_filed_at", ["filed_at", "id"], unique=False)
+        batch_op.create_index(
+            "ix_cases_open_escalated",
+            ["escalated_at"],
+            unique=False,
+            postgresql_where=sa.text("escalated IS true AND " + OPEN),
+            sqlite_where=sa.text("escalated IS 1 AND " + OPEN),
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("cases") as batch_op:
+        batch_op.drop_index("ix_cases_open_escalated")
         batch_op.drop_index("ix_cases_filed_at")
         batch_op.drop_index("ix_cases_response_due")
         batch_op.drop_index("ix_cases_open_severity")
