@@ -253,8 +253,12 @@ def _measure(env: dict[str, str], count: int) -> int:
             client.get(path, headers=headers)
             event.remove(engine, "before_cursor_execute", before)
             event.remove(engine, "after_cursor_execute", after)
-            if statements:
-                slowest = max(statements, key=lambda s: s[0])
+            # Only a query has a plan (a page may also write: SAVEPOINT, UPDATE ...).
+            queries = [
+                s for s in statements if s[1].lstrip().upper().startswith(("SELECT", "WITH"))
+            ]
+            if queries:
+                slowest = max(queries, key=lambda s: s[0])
                 with engine.connect() as connection:
                     plan = _plan(connection, slowest[1], slowest[2])
                 plans.append((f"{name}: {len(statements)} statements, slowest "
