@@ -61,6 +61,23 @@ def temporary_postgres(prefix: str = "portal_bench") -> Iterator[str]:
         admin.dispose()
 
 
+def kept_postgres(name: str, *, fresh: bool = False) -> str:
+    """The URL of database `name`, created (empty) if missing or `fresh`; it is kept after."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(f"{ADMIN_URL}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        ).scalar()
+        if exists and fresh:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        if fresh or not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"{ADMIN_URL}/{name}"
+
+
 def portal_env(database_url: str, folder: Path, **extra: str) -> dict[str, str]:
     """The environment of one portal server (or CLI run) with its own instance folder."""
     folder.mkdir(parents=True, exist_ok=True)

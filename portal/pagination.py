@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, UnaryExpression, func, select
+from sqlalchemy.sql import operators
 
 from portal.extensions import db
 
@@ -84,7 +85,14 @@ class Page(Generic[T]):
         return cls(list(items[start : start + per_page]), len(items), page, per_page)
 
 
-def paginate(statement: Select[Any], page: int, per_page: int, *, clamp: bool = True) -> Page[Any]:
+def paginate(
+    statement: Select[Any],
+    page: int,
+    per_page: int,
+    *,
+    clamp: bool = True,
+    from_either_end: bool = False,
+) -> Page[Any]:
     """One page of the rows `statement` selects, in two SQL statements: a COUNT, then the page
     with LIMIT/OFFSET (none at all when the count is 0).
 
@@ -92,6 +100,11 @@ def paginate(statement: Select[Any], page: int, per_page: int, *, clamp: bool = 
     not to the count. A page below 1 is the first; one past the end is the last, so an old
     link still shows something. With `clamp=False` a page past the end keeps its number and
     has no items: API clients page until the results run out.
+
+    With `from_either_end` a page in the second half of the list is read in the reverse
+    order from the end, so the database skips at most half the list: the last page costs
+    what the first does when an index holds the order. The order must then be total (end
+    in a unique column), or rows that tie could show on two pages.
     """
     if per_page < 1:
         raise ValueError(f"per_page must be at least 1, not {per_page}")
@@ -102,5 +115,31 @@ def paginate(statement: Select[Any], page: int, per_page: int, *, clamp: bool = 
     page = clamp_page(page, total, per_page)
     if total == 0:
         return Page([], 0, page, per_page)
-    rows = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page))
+    offset = (page - 1) * per_page
+    size = min(per_page, total - offset)
+    from_end = total - offset - size
+    if from_either_end and from_end < offset:
+        rows = db.session.scalars(reverse_order(statement).limit(size).offset(from_end))
+        return Page(list(rows)[::-1], total, page, per_page)
+    rows = db.session.scalars(statement.limit(per_page).offset(offset))
     return Page(list(rows), total, page, per_page)
+
+
+def reverse_order(statement: Select[Any]) -> Select[Any]:
+    """`statement` in exactly the reverse order: each ORDER BY term flips between ascending
+    and descending. NULLs come along: both PostgreSQL and SQLite put them at one end for
+    ascending and at the other for descending."""
+    terms = []
+    for term in statement._order_by_clauses:
+        modifier = getattr(term, "modifier", None) if isinstance(term, UnaryExpression) else None
+        if modifier is operators.desc_op:
+            terms.append(term.element.asc())
+        elif modifier is operators.asc_op:
+            terms.append(term.element.desc())
+        elif modifier is None:
+            terms.append(term.desc())
+        else:  # NULLS FIRST/LAST would need flipping too
+            raise ValueError(f"cannot reverse the order term {term}")
+    if not terms:
+        raise ValueError("a statement without an order has no reverse")
+    return statement.order_by(None).order_by(*terms)

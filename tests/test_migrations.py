@@ -27,6 +27,10 @@ def empty_database_url(tmp_path) -> Iterator[str]:
         yield url
 
 
+# SQLAlchemy cannot reflect SQLite's expression indexes (the queue's order): it says so and
+# skips them, and autogenerate then leaves them out of the comparison on both sides.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_upgrade_on_an_empty_database_matches_the_models(empty_database_url, tmp_path):
     app = create_app(
         {

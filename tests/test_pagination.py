@@ -140,3 +140,36 @@ def test_rows_built_from_a_page_keep_its_place():
 def test_page_count(total, per_page, pages):
     assert page_count(total, per_page) == pages
     assert clamp_page(pages + 5, total, per_page) == pages
+
+
+@pytest.mark.parametrize("count", [1, 9, 10, 11, 35])
+def test_reading_from_either_end_gives_the_same_pages_in_two_statements(app, count):
+    make_partners(count)
+    # Ties on the region, broken by a descending name and the id: a total order.
+    order = select(Partner).order_by(Partner.region, Partner.name.desc(), Partner.id)
+    expected = [p.name for p in db.session.scalars(order)]
+    pages = page_count(count, 10)
+    for number in range(1, pages + 1):
+        with count_statements() as statements:
+            page = paginate(order, number, 10, from_either_end=True)
+        assert names(page) == expected[(number - 1) * 10 : number * 10], number
+        assert (page.page, page.total, page.pages) == (number, count, pages)
+        assert len(statements) == 2
+    assert names(paginate(order, 99, 10, from_either_end=True)) == expected[(pages - 1) * 10 :]
+
+
+def test_the_last_page_is_read_backwards_from_the_end(app):
+    make_partners(95)
+    with count_statements() as statements:
+        last = paginate(partners_by_name(), 10, 10, from_either_end=True)
+    assert names(last) == [f"Partner {n:03}" for n in range(91, 96)]
+    assert "DESC" in str(statements[-1]).upper()
+
+
+def test_an_order_with_nulls_first_cannot_be_reversed(app):
+    from portal.pagination import reverse_order
+
+    with pytest.raises(ValueError):
+        reverse_order(select(Partner).order_by(Partner.name.nulls_first()))
+    with pytest.raises(ValueError):
+        reverse_order(select(Partner))

@@ -54,7 +54,9 @@ def case_context(case: Case, **extra: Any) -> dict[str, Any]:
     acting = entitlement.can_act_on_case_as_customer(current_user, case)
     status = CaseStatus(case.status)
     tier, severity = Tier(case.tier), Severity(case.severity)
-    timeline = queries.timeline_for(case, current_user)
+    whole = request.args.get("conversation") == "all"
+    shown = queries.conversation_for(case, current_user, None if whole else queries.LATEST_ENTRIES)
+    timeline = shown.entries
     newest_first = request.args.get("order") == "newest"
     return {
         "case": case,
@@ -66,6 +68,8 @@ def case_context(case: Case, **extra: Any) -> dict[str, Any]:
         "clock": response_clock(case, utcnow()),
         "timeline": timeline[::-1] if newest_first else timeline,
         "newest_first": newest_first,
+        "earlier_entries": shown.earlier,
+        "whole_conversation": whole,
         "newest_message": next((e for e in reversed(timeline) if e.message), None),
         "waits_on_customer": acting and status is CaseStatus.WAITING_ON_CUSTOMER,
         "can_reply": acting and not case.is_closed,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts import entitlement
@@ -27,6 +27,8 @@ from portal.pagination import Page, paginate
 from portal.policy import Severity
 
 PER_PAGE = 25
+# The case page shows the newest this many timeline entries; "Show earlier" shows them all.
+LATEST_ENTRIES = 50
 
 
 def visible_cases(user: Any) -> Select[tuple[Case]]:
@@ -65,17 +67,55 @@ class TimelineEntry:
     detail: str
 
 
+@dataclass
+class Conversation:
+    """The timeline entries a page shows, oldest first, and how many earlier ones it left out."""
+
+    entries: list[TimelineEntry]
+    earlier: int = 0
+
+
 def timeline_for(case: Case, user: Any) -> list[TimelineEntry]:
     """The timeline this person may see, newest last: staff see everything, customers only
     public events and public messages (never internal notes)."""
+    return conversation_for(case, user).entries
+
+
+def conversation_for(case: Case, user: Any, latest: int | None = None) -> Conversation:
+    """The newest ``latest`` entries of the timeline this person may see (all of them when
+    ``latest`` is None), oldest first, with the count of earlier ones: three statements
+    (the events with their actors, their messages, the earlier count), however long the
+    case's history."""
     from portal.cases.timeline import EVENT_LABELS
 
     staff = entitlement.can_work_cases(user)
-    messages = {m.id: m for m in case.messages if staff or m.public}
+    visible = select(CaseEvent).where(CaseEvent.case_id == case.id)
+    if not staff:
+        visible = visible.where(CaseEvent.public.is_(True))
+    loading = visible.options(selectinload(CaseEvent.actor))
+    earlier = 0
+    if latest is None:
+        events = list(db.session.scalars(loading.order_by(CaseEvent.id)))
+    else:
+        events = list(db.session.scalars(loading.order_by(CaseEvent.id.desc()).limit(latest)))
+        events.reverse()
+        if len(events) == latest:
+            earlier = db.session.scalar(
+                select(func.count()).select_from(
+                    visible.where(CaseEvent.id < events[0].id).subquery()
+                )
+            )
+    wanted = [event.data.get("message_id") for event in events if event.kind in ("message", "note")]
+    messages: dict[int, CaseMessage] = {}
+    if wanted:
+        found = select(CaseMessage).where(
+            CaseMessage.case_id == case.id, CaseMessage.id.in_([m for m in wanted if m])
+        )
+        if not staff:
+            found = found.where(CaseMessage.public.is_(True))
+        messages = {m.id: m for m in db.session.scalars(found)}
     entries = []
-    for event in case.events:
-        if not (staff or event.public):
-            continue
+    for event in events:
         message = None
         if event.kind in ("message", "note"):
             message = messages.get(event.data.get("message_id"))
@@ -84,7 +124,19 @@ def timeline_for(case: Case, user: Any) -> list[TimelineEntry]:
         entries.append(
             TimelineEntry(event, EVENT_LABELS.get(event.kind, event.kind), message, _detail(event))
         )
-    return entries
+    return Conversation(entries, earlier or 0)
+
+
+def note_count(case: Case) -> int:
+    """How many internal notes the case holds."""
+    return (
+        db.session.scalar(
+            select(func.count()).where(
+                CaseMessage.case_id == case.id, CaseMessage.public.is_(False)
+            )
+        )
+        or 0
+    )
 
 
 def _detail(event: CaseEvent) -> str:
@@ -156,4 +208,4 @@ def list_cases(
         Case.filed_at.desc(),
         Case.id.desc(),
     )
-    return paginate(ordered, page, per_page, clamp=clamp)
+    return paginate(ordered, page, per_page, clamp=clamp, from_either_end=True)

@@ -101,12 +101,15 @@ def target_passed(now: datetime, policy: SupportPolicy) -> ColumnElement[bool]:
     Answered cases count from their reply; unanswered ones once the due time has passed
     while they were open, as the open ones' breach or the closed ones' miss.
     """
+    return and_(has_target(policy), settled(now))
+
+
+def settled(now: datetime) -> ColumnElement[bool]:
+    """SQL: ``target_passed`` without its ``has_target`` half, for a query that groups by
+    tier and severity and keeps only the targeted pairs itself."""
     closed_at = func.coalesce(Case.closed_at, Case.updated_at)
-    return and_(
-        has_target(policy),
-        or_(
-            Case.first_response_at.is_not(None),
-            and_(Case.is_open, Case.response_due_at < now),
-            and_(~Case.is_open, closed_at > Case.response_due_at),
-        ),
+    return or_(
+        Case.first_response_at.is_not(None),
+        and_(Case.is_open, Case.response_due_at < now),
+        and_(~Case.is_open, closed_at > Case.response_due_at),
     )

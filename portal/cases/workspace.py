@@ -16,7 +16,7 @@ from wtforms import SelectChoice
 
 from portal.accounts import entitlement
 from portal.accounts.service import support_staff
-from portal.cases import canned, presence
+from portal.cases import canned, presence, queries
 from portal.cases.forms import STAFF_FORMS
 from portal.cases.replying import statuses_after_reply
 from portal.cases.status import allowed_next
@@ -101,7 +101,7 @@ def staff_tools_context(
         "staff_done_message": DONE.get(done or ""),
         "staff_forms": _staff_forms(case, owners, next_statuses, replies, sent, sent_action),
         "staff_canned_replies": replies,
-        "staff_notes": [m for m in case.messages if not m.public],
+        "staff_note_count": queries.note_count(case),
         "staff_kb_articles": articles_for_case(case),
         "staff_organisation": organisation_cases(case),
         "staff_next_case": next_case_for(user, case),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Text, case, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.domain_error import DomainError
@@ -301,11 +302,15 @@ def known_tags() -> list[str]:
     article changes, since it reads every article's tags."""
 
     def read() -> tuple[str, ...]:
+        # Each distinct list once, as its JSON text: thousands of articles share a few dozen
+        # lists, and decoding every article's list took longer than the search itself.
         tags: set[str] = set()
-        for article_tags in db.session.scalars(
-            select(Article.tags).where(Article.status == ArticleStatus.PUBLISHED.value)
+        for listed in db.session.scalars(
+            select(cast(Article.tags, Text))
+            .where(Article.status == ArticleStatus.PUBLISHED.value)
+            .distinct()
         ):
-            tags.update(article_tags or ())
+            tags.update((json.loads(listed) if listed else None) or ())
         return tuple(sorted(tags))
 
     return list(shared_value("kb_known_tags", read))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.cases.standing import case_standing
@@ -111,20 +111,29 @@ def _base_query(filters: QueueFilters, user: User) -> Select:
     return query
 
 
-def queue_page(user: User, filters: QueueFilters, now: datetime | None = None) -> QueuePage:
-    """One page of the queue for a staff member."""
-    now = now or utcnow()
-    query = _base_query(filters, user)
-    # Unanswered cases first, soonest due first; then answered ones by the customer's last word.
-    awaiting_reply = case((Case.first_response_at.is_(None), 0), else_=1)
-    ordered = query.options(joinedload(Case.owner), joinedload(Case.organisation)).order_by(
-        awaiting_reply,
+def queue_order() -> list:
+    """Unanswered cases first, soonest due first; then answered ones by the customer's last
+    word; the case id last, so the order is total and a page can be read from either end.
+
+    The index ix_cases_open_queue holds exactly these terms over the open cases."""
+    return [
+        Case.first_response_at.is_not(None),
         Case.response_due_at.is_(None),
         Case.response_due_at,
         Case.last_customer_update_at.desc(),
         Case.filed_at,
+        Case.id,
+    ]
+
+
+def queue_page(user: User, filters: QueueFilters, now: datetime | None = None) -> QueuePage:
+    """One page of the queue for a staff member."""
+    now = now or utcnow()
+    query = _base_query(filters, user)
+    ordered = query.options(joinedload(Case.owner), joinedload(Case.organisation)).order_by(
+        *queue_order()
     )
-    cases = paginate(ordered, filters.page, PAGE_SIZE)
+    cases = paginate(ordered, filters.page, PAGE_SIZE, from_either_end=True)
     policy = current_policy()
     rows = [
         QueueRow(

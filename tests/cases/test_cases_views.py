@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from portal.cases import closure, conversation, triage
 from portal.cases.attachments import save_attachment
 from portal.extensions import db
-from portal.models import Attachment, Case, CaseMessage, Deflection, OutgoingMail
+from portal.models import Attachment, Case, CaseEvent, CaseMessage, Deflection, OutgoingMail
 from tests.conftest import PASSWORD, count_statements, make_case, make_contact, make_user
 
 HX = {"HX-Request": "true"}
@@ -355,3 +355,59 @@ def test_an_expired_agreement_leaves_old_cases_readable_but_read_only(client, au
     assert (
         client.post(f"/cases/{number}/messages", data={"body": "Still broken"}).status_code == 302
     )
+
+
+def test_a_long_case_page_shows_the_newest_updates_and_links_to_the_earlier_ones(
+    client, auth, gold_p2_case_new, tse
+):
+    from portal.cases.conversation import add_internal_note
+    from portal.cases.queries import LATEST_ENTRIES
+
+    case = gold_p2_case_new
+    for n in range(LATEST_ENTRIES + 5):
+        conversation.post_message(case, tse, f"Reply number {n:03d} from support.")
+    add_internal_note(case, tse, "SECRET-NOTE the newest entry, for staff only")
+    db.session.commit()
+    auth.login("admin@gold.example.com")
+    with count_statements() as statements:
+        html = client.get(f"/cases/{case.number}").get_data(as_text=True)
+    # The filing, the first reply's clock and status events and the first five replies are
+    # earlier; the note is never the customer's.
+    public = db.session.scalar(
+        select(func.count()).where(CaseEvent.case_id == case.id, CaseEvent.public.is_(True))
+    )
+    earlier = f"Show {public - LATEST_ENTRIES} earlier updates"
+    assert "Reply number 054" in html and "Reply number 005" in html
+    assert "Reply number 004" not in html and "SECRET-NOTE" not in html
+    assert earlier in html and html.index(earlier) < html.index("Reply number 005")
+    link = f"/cases/{case.number}?conversation=all#conversation"
+    assert f'href="{link}"' in html
+    whole = client.get(link.split("#")[0]).get_data(as_text=True)
+    assert "Reply number 000" in whole and "earlier update" not in whole
+    newest = client.get(f"/cases/{case.number}?order=newest").get_data(as_text=True)
+    assert newest.index("Reply number 054") < newest.index(earlier)
+    assert (
+        "conversation=all&amp;order=newest" in newest
+        or "order=newest&amp;conversation=all" in newest
+    )
+    # The page's statements do not grow with the conversation.
+    assert len(statements) <= 14, statements
+
+
+def test_staff_see_the_newest_updates_with_notes_and_the_link_to_the_rest(
+    client, auth, gold_p2_case_new, tse
+):
+    from portal.cases.conversation import add_internal_note
+    from portal.cases.queries import LATEST_ENTRIES
+
+    case = gold_p2_case_new
+    for n in range(LATEST_ENTRIES):
+        conversation.post_message(case, tse, f"Reply number {n:03d} from support.")
+    add_internal_note(case, tse, "SECRET-NOTE for staff")
+    db.session.commit()
+    auth.login(tse.email)
+    html = client.get(f"/cases/{case.number}").get_data(as_text=True)
+    assert "SECRET-NOTE" in html and "Add an internal note (1 so far)" in html
+    every = db.session.scalar(select(func.count()).where(CaseEvent.case_id == case.id))
+    assert "Reply number 049" in html and "Reply number 000" not in html
+    assert f"Show {every - LATEST_ENTRIES} earlier updates" in html

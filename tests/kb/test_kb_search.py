@@ -229,3 +229,16 @@ def test_a_rebuild_swaps_in_a_new_generation_and_old_searchers_keep_working(app)
         elsewhere.close()
     search.rebuild()
     assert not first.exists() and second.exists()
+
+
+def test_the_tag_filter_offers_each_published_tag_once(app) -> None:
+    from portal.kb import service as kb_service
+    from tests.kb.conftest import make_article
+
+    make_article(slug="one", title="One", tags=["storage", "nfs"])
+    make_article(slug="two", title="Two", tags=["storage", "nfs"])
+    make_article(slug="three", title="Three", tags=["nfs", "pool"])
+    make_article(slug="four", title="Four", tags=[])
+    make_article(slug="draft", title="Draft", tags=["secret-draft-tag"], status="draft")
+
+    assert kb_service.known_tags() == ["nfs", "pool", "storage"]

@@ -196,3 +196,46 @@ def test_staff_profile_keeps_team_and_skills(client, logged_in_tse):
     assert profile.team == "Storage" and profile.skills == ["NFS", "iSCSI"]
     bad = client.post("/staff/profile", data={"team": "Storage", "skills": "x" * 50})
     assert bad.status_code == 400
+
+
+def test_the_last_queue_page_holds_the_end_of_the_queue_in_order(
+    client, logged_in_tse, gold_contact, contoso
+):
+    # 120 open cases: 100 unanswered due one minute apart, then 20 answered ones, which
+    # come after every unanswered case, the customer's latest word first.
+    now = utcnow()
+    rows = []
+    for n in range(120):
+        answered = n >= 100
+        rows.append(
+            {
+                "number": f"{90000000 + n:08d}",
+                "organisation_id": contoso.id,
+                "contact_id": gold_contact.id,
+                "subject": f"Queue case {n:03d}",
+                "description": "Broken",
+                "product": "XenServer",
+                "version": "4.1",
+                "customer_severity": "P3",
+                "severity": "P3",
+                "tier": "gold",
+                "status": "waiting_on_support" if answered else "new",
+                "filed_at": now - timedelta(hours=2),
+                "response_due_at": now + timedelta(minutes=n),
+                "first_response_at": now - timedelta(hours=1) if answered else None,
+                "last_customer_update_at": now - timedelta(minutes=n),
+            }
+        )
+    db.session.execute(insert(Case), rows)
+    db.session.commit()
+
+    last = queue.queue_page(logged_in_tse, queue.QueueFilters(view="all", page=3))
+    subjects = [row.case.subject for row in last.rows.items]
+    assert (last.rows.page, last.rows.pages, last.rows.total) == (3, 3, 120)
+    assert subjects == [f"Queue case {n:03d}" for n in range(100, 120)]
+    middle = queue.queue_page(logged_in_tse, queue.QueueFilters(view="all", page=2))
+    assert [row.case.subject for row in middle.rows.items] == [
+        f"Queue case {n:03d}" for n in range(50, 100)
+    ]
+    html = client.get("/staff/?view=all&page=3").get_data(as_text=True)
+    assert "Page 3 of 3" in html and html.index("Queue case 100") < html.index("Queue case 119")
