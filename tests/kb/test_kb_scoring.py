@@ -21,13 +21,15 @@ from portal.search.documents import SearchDocument
 from portal.search.index import live_folder
 from portal.search.query import clauses, terms
 from portal.search.schema import FIELD_BOOSTS, build_schema, index_fields
-from portal.search.scoring import K1, B, Postings, rank, top
+from portal.search.scoring import K1, Postings, field_b, rank, top, weighting
 from tests.kb.test_kb_ranking import _queries
 
 
 def _whoosh_scores(searcher: Searcher, clause_list: list[tuple[str, str]]) -> dict[int, float]:
     query = Or([Term(field, term, boost=FIELD_BOOSTS[field]) for field, term in clause_list])
-    results = searcher.search(query, limit=None, optimize=False)
+    # Whoosh's BM25F with the portal's parameters (its B per field), on the same reader.
+    own = Searcher(searcher.reader(), weighting=weighting(), closereader=False)
+    results = own.search(query, limit=None, optimize=False)
     return {hit.docnum: hit.score for hit in results}
 
 
@@ -42,7 +44,8 @@ def _brute_force(searcher: Searcher, clause_list: list[tuple[str, str]]) -> dict
         average = searcher.avg_field_length(field)
         for docnum, tf in reader.postings(field, term).items_as("weight"):
             length = reader.doc_field_length(docnum, field)
-            norm = K1 * ((1 - B) + B * length / average)
+            b = field_b(field)
+            norm = K1 * ((1 - b) + b * length / average)
             value = FIELD_BOOSTS[field] * idf * tf * (K1 + 1) / (tf + norm)
             scores[docnum] = scores.get(docnum, 0.0) + value
     return scores
