@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.fields import TEXT
 from whoosh.writing import SegmentWriter
 
 from portal.search.documents import SearchDocument
-from portal.search.index import COMPOUND, REBUILD_CODEC, _bulk_writer
-from portal.search.schema import build_schema, index_fields
+from portal.search.index import COMPOUND, REBUILD_CODEC, _bulk_writer, _fields_for
+from portal.search.schema import ANALYZER, build_schema, index_fields
 
 
 def _documents() -> list[SearchDocument]:
@@ -93,3 +94,22 @@ def test_titles_and_summaries_counted_in_advance_index_as_their_text(tmp_path: P
     with whoosh_index.open_dir(str(counted), indexname="MAIN").searcher() as searcher:
         stored = searcher.stored_fields(0)
         assert (stored["title"], stored["summary"]) == (_documents()[0].title, "")
+
+
+def test_an_index_built_before_counted_titles_keeps_catching_up(tmp_path: Path):
+    """An index whose schema still has plain text titles and no `whole_title` (built by an
+    older version) takes new documents until `kb reindex` rebuilds it."""
+    older = build_schema()
+    older.remove("whole_title")
+    for name in ("title", "summary"):
+        older.remove(name)
+        older.add(name, TEXT(analyzer=ANALYZER, stored=True, spelling=True, phrase=False))
+    ix = whoosh_index.create_in(str(tmp_path), older, indexname="MAIN")
+    writer = ix.writer()
+    fields = _fields_for(ix)
+    for doc in _documents()[:3]:
+        writer.add_document(**fields(doc))
+    writer.commit()
+    with ix.searcher() as searcher:
+        assert searcher.stored_fields(1)["title"] == _documents()[1].title
+        assert searcher.doc_frequency("title", "xmlreader") == 3
