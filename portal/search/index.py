@@ -66,7 +66,7 @@ BATCH = 500
 log = logging.getLogger(__name__)
 INDEX_NAME = "MAIN"
 REBUILD_CHUNK = 1_000  # documents read from a source per query during a rebuild
-REBUILD_LIMIT_MB = 256  # the writer's in-memory posting pool before it spills to disk
+REBUILD_LIMIT_MB = 256  # a rebuild's in-memory posting pool before it writes a segment
 # Plain files per segment, not Whoosh's compound file: a searcher opening a compound segment
 # copies each part into memory, which at 100,000 articles delays the first search after every
 # publish by a noticeable fraction of a second. Queries run as fast either way.
@@ -524,8 +524,10 @@ def rebuild(
 
     The new index is built in a generation folder of its own while searches go on using the
     live one, and swapped in when complete; a failed rebuild leaves the live index as it was.
-    One writer, one segment: text is analysed once (`schema.index_fields`), postings pool in
-    memory, and nothing is merged afterwards.
+    Text is analysed once (`schema.index_fields`), postings pool in memory by term
+    (`_TermPool`) and are written a block at a time; a pool past `REBUILD_LIMIT_MB` is written
+    as a segment and the next one begins (one segment up to tens of thousands of articles),
+    and nothing is merged afterwards.
     """
     plan = plan or plan_rebuild()
     root = index_dir()

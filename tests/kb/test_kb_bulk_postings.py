@@ -113,3 +113,26 @@ def test_an_index_built_before_counted_titles_keeps_catching_up(tmp_path: Path):
     with ix.searcher() as searcher:
         assert searcher.stored_fields(1)["title"] == _documents()[1].title
         assert searcher.doc_frequency("title", "xmlreader") == 3
+
+
+def test_a_rebuild_past_its_memory_cap_writes_several_segments_and_ranks_the_same(
+    corpus, app, monkeypatch
+):
+    from portal import search
+    from portal.search import index
+    from tests.kb.test_kb_ranking import _queries
+
+    def ranking() -> list[list[tuple[str, float]]]:
+        return [
+            [(hit.key, round(hit.score, 9)) for hit in search.search(query).items]
+            for query, _ in _queries()
+        ]
+
+    expected = ranking()
+    monkeypatch.setattr(index, "REBUILD_LIMIT_MB", 0.05)
+    index.rebuild(chunk=10)  # the pool is checked after each chunk
+    search.close_all()
+    folder = index.live_folder(Path(app.config["INDEX_DIR"]))
+    with whoosh_index.open_dir(str(folder), indexname="MAIN").searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) > 1
+    assert ranking() == expected
