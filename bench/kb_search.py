@@ -209,3 +209,9 @@ def main(argv: list[str]) -> int:
     )
     print("Targets: <= 1.0 at 10,000 articles, <= 3.0 at 100,000.")
     return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(main(sys.argv[1:]))

@@ -4,7 +4,8 @@ Customers paste error messages and write questions; quotes, colons, `*` or `AND`
 change the meaning or raise a parse error. So the text is run through the index's own
 analyser and the query is built from the resulting terms: every term may match in any
 field (weighted by `FIELD_BOOSTS`), each two neighbouring terms may match as a phrase (the
-`pairs` field), and documents matching more of the terms score higher. Every term counts:
+`pairs` field), the whole query may be a document's title (the `whole_title` field), and
+documents matching more of the terms score higher. Every term counts:
 `scoring.rank` skips the work that cannot change the top of the ranking instead.
 """
 
@@ -15,7 +16,15 @@ from dataclasses import dataclass
 from whoosh.query import And, Every, Query, Term
 from whoosh.searching import Searcher
 
-from portal.search.schema import ANALYZER, PAIR_FIELD, TERM_FIELDS, WORDS, pair_terms
+from portal.search.schema import (
+    ANALYZER,
+    PAIR_FIELD,
+    TERM_FIELDS,
+    WHOLE_TITLE_FIELD,
+    WORDS,
+    pair_terms,
+    whole_term,
+)
 from portal.search.scoring import Clause
 
 MAX_QUERY_CHARS = 300
@@ -45,11 +54,14 @@ def words(text: str) -> list[str]:
 def clauses(term_list: list[str], searcher: Searcher | None = None) -> list[Clause]:
     """The (field, term) pairs a query ORs together, each weighted by `FIELD_BOOSTS`.
 
-    Every term in every text field, and each two neighbouring terms as a phrase. With a
+    Every term in every text field, each two neighbouring terms as a phrase, and the whole
+    query as a title (`schema.WHOLE_TITLE_FIELD`). With a
     searcher, pairs the index does not hold at all are left out.
     """
     pairs = [(field, term) for term in term_list for field in TERM_FIELDS]
     pairs += [(PAIR_FIELD, pair) for pair in pair_terms(term_list)]
+    if term_list:
+        pairs.append((WHOLE_TITLE_FIELD, whole_term(term_list)))
     if searcher is None:
         return pairs
     return [pair for pair in pairs if searcher.doc_frequency(*pair)]

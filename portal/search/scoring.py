@@ -7,8 +7,9 @@ BM25F terms, so this module computes the same numbers (Whoosh's formula, idf and
 field lengths) a list at a time instead:
 
 - a clause's posting list is decoded block by block into each document's contribution,
-  boost × idf × tf·(K1+1) / (tf + K1·(1 − B + B·length / average length)), leaving out
-  deleted documents;
+  boost × idf × tf·(K1+1) / (tf + K1·(1 − b + b·length / average length)), b the field's
+  own length normalisation (`weighting()` is the same model as Whoosh's `BM25F`), leaving
+  out deleted documents;
 - every clause counts (no term is dropped for speed); MaxScore (see `rank`) sums the lists
   that can decide the top and only looks up the rest for the documents still in reach, so
   the scores returned are the full sums; the number of matching documents is the size of
@@ -40,13 +41,14 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import Query
 from whoosh.reading import IndexReader
+from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from portal.search.schema import FIELD_BOOSTS
+from portal.search.schema import FIELD_B, FIELD_BOOSTS
 
 K1 = 1.2  # Whoosh's BM25F defaults
-B = 0.75
+B = 0.75  # the length normalisation of a field without its own in `schema.FIELD_B`
 MAX_CACHED_POSTINGS = 2_000_000  # 12 bytes each: about 24 MB per open index at most
 ENTRY_OVERHEAD = 32  # each cached list also costs about as much as 32 postings
 MAX_CACHED_FILTERS = 64
@@ -54,6 +56,16 @@ MAX_TIE_LOOKUPS = 200  # larger groups of equal scores fall back to index order
 MAX_CACHED_LENGTHS = 512  # (segment, field) length tables: one byte per document each
 
 Clause = tuple[str, str]  # (field, term)
+
+
+def field_b(field: str) -> float:
+    """A field's BM25 length normalisation: its own (`schema.FIELD_B`) or the default `B`."""
+    return FIELD_B.get(field, B)
+
+
+def weighting() -> BM25F:
+    """Whoosh's BM25F with the same parameters: what these scores are checked against."""
+    return BM25F(B=B, K1=K1, **{f"{field}_B": value for field, value in FIELD_B.items()})
 
 
 class Postings:
@@ -107,11 +119,15 @@ class Postings:
         return found
 
     def _norm_table(self, field: str) -> list[float]:
-        """K1·(1 − B + B·length / average) for each of the 256 stored length bytes."""
+        """K1·(1 − b + b·length / average) for each of the 256 stored length bytes, with the
+        field's own b (`field_b`)."""
         table = self._norms.get(field)
         if table is None:
             average = self.searcher.avg_field_length(field) or 1
-            table = [K1 * ((1 - B) + B * byte_to_length(b) / average) for b in range(256)]
+            b_field = field_b(field)
+            table = [
+                K1 * ((1 - b_field) + b_field * byte_to_length(b) / average) for b in range(256)
+            ]
             self._norms[field] = table
         return table
 

@@ -1,0 +1,138 @@
+"""A rebuild writes its postings a block at a time (`index._TermPool`, `write_postings`); the
+index it writes must be the one Whoosh's own writer writes for the same documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import TEXT
+from whoosh.writing import SegmentWriter
+
+from portal.search.documents import SearchDocument
+from portal.search.index import COMPOUND, REBUILD_CODEC, _bulk_writer, _fields_for
+from portal.search.schema import ANALYZER, build_schema, index_fields
+
+
+def _documents() -> list[SearchDocument]:
+    documents = []
+    for n in range(300):  # "storage" is in every one: its list spans three posting blocks
+        body = " ".join(
+            ["storage"] * (n % 4 + 1) + ["network"] * (n % 3) + [f"word{n % 17}"] * (n % 7)
+        )
+        documents.append(
+            SearchDocument(
+                type="thread" if n % 5 else "article",
+                key=f"doc-{n}",
+                title=f"Storage note {n} os.path.getsize XMLReader",
+                url=f"/kb/doc-{n}",
+                body=body + "\n\n## Fixing the network\n\nget_history_length",
+                summary="A summary" if n % 2 else "",
+                tags=["nfs", "storage"] if n % 3 else [],
+                boost=1.37 if n % 11 == 0 else 1.0,  # weights that are not whole numbers
+            )
+        )
+    return documents
+
+
+def _build(folder: Path, bulk: bool):  # noqa: ANN202 - a Whoosh reader
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), build_schema(), indexname="MAIN")
+    writer = _bulk_writer(ix) if bulk else SegmentWriter(ix, compound=COMPOUND, codec=REBUILD_CODEC)
+    for doc in _documents():
+        writer.add_document(**index_fields(doc))
+    writer.commit(merge=False)
+    return ix
+
+
+def _segment_files(folder: Path, extension: str) -> bytes:
+    (path,) = folder.glob(f"*.{extension}")
+    return path.read_bytes()
+
+
+def test_bulk_postings_are_the_postings_whoosh_writes(tmp_path: Path):
+    ours, theirs = _build(tmp_path / "bulk", True), _build(tmp_path / "whoosh", False)
+    with ours.reader() as mine, theirs.reader() as expected:
+        terms = list(expected.all_terms())
+        assert list(mine.all_terms()) == terms
+        assert any(expected.doc_frequency(*term) > 256 for term in terms)
+        for field, text in terms:
+            got, want = mine.term_info(field, text), expected.term_info(field, text)
+            assert (got.weight(), got.doc_frequency(), got.max_weight()) == (
+                want.weight(),
+                want.doc_frequency(),
+                want.max_weight(),
+            )
+            assert (got.min_length(), got.max_length()) == (want.min_length(), want.max_length())
+            assert list(mine.postings(field, text).items_as("weight")) == list(
+                expected.postings(field, text).items_as("weight")
+            )
+    # Block for block and term for term, the same bytes.
+    for extension in ("pst", "trm"):
+        assert _segment_files(tmp_path / "bulk", extension) == _segment_files(
+            tmp_path / "whoosh", extension
+        )
+
+
+def test_titles_and_summaries_counted_in_advance_index_as_their_text(tmp_path: Path):
+    """`Analysed` counts (and their spelling words) give the index Whoosh's analyser gives
+    the same title and summary as text."""
+    counted, typed = tmp_path / "counted", tmp_path / "typed"
+    for folder in (counted, typed):
+        folder.mkdir()
+        ix = whoosh_index.create_in(str(folder), build_schema(), indexname="MAIN")
+        writer = SegmentWriter(ix, compound=COMPOUND, codec=REBUILD_CODEC)
+        for doc in _documents():
+            fields = index_fields(doc)
+            if folder == typed:
+                fields |= {"title": doc.title, "summary": doc.summary}
+                del fields["_stored_title"], fields["_stored_summary"]
+            writer.add_document(**fields)
+        writer.commit(merge=False)
+    for extension in ("pst", "trm"):
+        assert _segment_files(counted, extension) == _segment_files(typed, extension)
+    with whoosh_index.open_dir(str(counted), indexname="MAIN").searcher() as searcher:
+        stored = searcher.stored_fields(0)
+        assert (stored["title"], stored["summary"]) == (_documents()[0].title, "")
+
+
+def test_an_index_built_before_counted_titles_keeps_catching_up(tmp_path: Path):
+    """An index whose schema still has plain text titles and no `whole_title` (built by an
+    older version) takes new documents until `kb reindex` rebuilds it."""
+    older = build_schema()
+    older.remove("whole_title")
+    for name in ("title", "summary"):
+        older.remove(name)
+        older.add(name, TEXT(analyzer=ANALYZER, stored=True, spelling=True, phrase=False))
+    ix = whoosh_index.create_in(str(tmp_path), older, indexname="MAIN")
+    writer = ix.writer()
+    fields = _fields_for(ix)
+    for doc in _documents()[:3]:
+        writer.add_document(**fields(doc))
+    writer.commit()
+    with ix.searcher() as searcher:
+        assert searcher.stored_fields(1)["title"] == _documents()[1].title
+        assert searcher.doc_frequency("title", "xmlreader") == 3
+
+
+def test_a_rebuild_past_its_memory_cap_writes_several_segments_and_ranks_the_same(
+    corpus, app, monkeypatch
+):
+    from portal import search
+    from portal.search import index
+    from tests.kb.test_kb_ranking import _queries
+
+    def ranking() -> list[list[tuple[str, float]]]:
+        return [
+            [(hit.key, round(hit.score, 9)) for hit in search.search(query).items]
+            for query, _ in _queries()
+        ]
+
+    expected = ranking()
+    monkeypatch.setattr(index, "REBUILD_LIMIT_MB", 0.05)
+    index.rebuild(chunk=10)  # the pool is checked after each chunk
+    search.close_all()
+    folder = index.live_folder(Path(app.config["INDEX_DIR"]))
+    with whoosh_index.open_dir(str(folder), indexname="MAIN").searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) > 1
+    assert ranking() == expected
