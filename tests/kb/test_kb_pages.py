@@ -106,7 +106,8 @@ def test_search_page_uses_a_bounded_number_of_statements(client, app):
     with count_statements() as many:
         # Another visitor: the same query again in one session is not logged twice.
         app.test_client().get("/kb/?q=backup")
-    assert len(many) == len(few) <= 5
+    # Ten results cost no more than one; the second reads the kept product and topic lists.
+    assert len(many) <= len(few) <= 5
 
 
 def test_article_page_renders_markdown_badges_and_related_articles(client, app):
