@@ -194,9 +194,9 @@ def shared_with_readers(
             key = (request.endpoint, request.full_path, is_htmx_request())
             page = cache.get(key)
             if page is None:
-                page = _render(cache, view, args, kwargs)
+                page, answer = _render(cache, view, args, kwargs)
                 if page is None:
-                    return _uncached(view, args, kwargs)
+                    return _with_real_token(cache, answer)
                 cache.put(key, page)
             elif on_hit is not None:
                 on_hit(page.note)
@@ -216,9 +216,11 @@ def note_for_hits(value: object) -> None:
     g.reader_cache_note = value
 
 
-def _render(cache: ReaderCache, view: Callable[..., Any], args: Any, kwargs: Any) -> _Page | None:
+def _render(
+    cache: ReaderCache, view: Callable[..., Any], args: Any, kwargs: Any
+) -> tuple[_Page | None, Response]:
     """Run the view with the placeholder as the CSRF token (Flask-WTF returns the token it
-    finds on `g`); its page if it can be shared, else None with the answer kept on `g`."""
+    finds on `g`); its page if it can be shared (else None), and its answer."""
     generation = cache.generation
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     setattr(g, field, cache.placeholder)
@@ -234,14 +236,13 @@ def _render(cache: ReaderCache, view: Callable[..., Any], args: Any, kwargs: Any
         and set(session.keys()) <= _SHARED_SESSION_KEYS
     )
     if not shareable:
-        g.reader_cache_answer = answer
-        return None
+        return None, answer
     headers = tuple(
         (name, value)
         for name, value in answer.headers.items()
         if name not in ("Content-Type", "Content-Length")
     )
-    return _Page(
+    page = _Page(
         answer.get_data(as_text=True),
         answer.mimetype,
         headers,
@@ -249,13 +250,12 @@ def _render(cache: ReaderCache, view: Callable[..., Any], args: Any, kwargs: Any
         time.monotonic() + cache.seconds,
         g.pop("reader_cache_note", None),
     )
+    return page, answer
 
 
-def _uncached(view: Callable[..., Any], args: Any, kwargs: Any) -> Any:
-    """The answer a view gave that could not be shared, with the real token in it."""
-    answer = g.pop("reader_cache_answer")
-    cache = _cache()
-    if cache is None or answer.direct_passthrough or not answer.mimetype.startswith("text/"):
+def _with_real_token(cache: ReaderCache, answer: Response) -> Response:
+    """An answer that could not be shared, with the reader's own token in it."""
+    if answer.direct_passthrough or not answer.mimetype.startswith("text/"):
         return answer
     body = answer.get_data(as_text=True)
     if cache.placeholder in body:
