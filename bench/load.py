@@ -288,6 +288,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--skip-mixed", action="store_true")
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="only the pages whose names contain one of these, comma-separated",
+    )
     args = parser.parse_args(argv)
     if not wrk_driver.available():
         print("load benchmark skipped: wrk is not installed (Debian: apt-get install wrk)")
@@ -326,6 +331,9 @@ def _run(database_url: str, folder: Path, args) -> int:  # noqa: ANN001
         if not args.skip_pages:
             print("\nEach page alone (ratios against the bare page measured in this run):")
             pages = public_pages(site) + signed_in_pages(site, customer, staff)
+            wanted = [w.strip().lower() for w in args.pages.split(",") if w.strip()]
+            if wanted:
+                pages = [(n, r) for n, r in pages if any(w in n.lower() for w in wanted)]
             for line in measure_pages(base, bare, pages, args):
                 print("  " + line)
         if not args.skip_mixed:

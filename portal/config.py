@@ -109,6 +109,9 @@ def defaults(instance_path: str) -> dict[str, object]:
         "READER_CACHE_SECONDS": 2,
         # Article readings are added up in memory and written this often (0: at once).
         "KB_VIEW_FLUSH_SECONDS": 5,
+        # Searches, opened results and filed cases reach the search log this often (0: at
+        # once, in the request's own transaction; portal/kb/search_log.py).
+        "SEARCH_LOG_FLUSH_SECONDS": 1,
         "GOLD_SUPPORT_PHONE": "+1 800 555 0142",
         "SALES_EMAIL": "sales@support.example.com",
         "SUPPORT_EMAIL": "support@support.example.com",

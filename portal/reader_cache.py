@@ -3,14 +3,18 @@
 A reader who is not logged in sees the same article, forum thread or docs page as every
 other such reader, but for one thing: the CSRF token in its forms. So the page is rendered
 once with a placeholder where the token goes, kept in memory, and each reader gets a copy
-with their own token filled in. A reader the portal knows something about (logged in,
-holding a message to show, having rated an article) always gets a fresh render.
+with their own token filled in. A view may leave other such holes (`per_reader`: a search's
+log key in its result links), which its `on_hit` fills for each reader. A reader the portal
+knows something about (logged in, holding a message to show, having rated an article)
+always gets a fresh render.
 
 A kept page is dropped as soon as this process commits a change to anything a public page
 shows, and after `READER_CACHE_SECONDS` at the latest, which bounds how long a change made
 through another server takes to show here. Changes to what no anonymous reader ever sees
 (cases, mail, jobs, sessions, the search log) keep the pages: a busy queue does not empty
-the cache. `READER_CACHE_SECONDS = 0` turns the cache off.
+the cache. A search page is also dropped when this process writes the search index; one
+written by another process shows once this process's searcher has refreshed (half a
+second) and the kept page has expired. `READER_CACHE_SECONDS = 0` turns the cache off.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from werkzeug.wrappers import Response
 
 from portal.htmx import is_htmx_request
 from portal.kb import search_log
+from portal.search.index import on_index_changed
 
 T = TypeVar("T")
 MAX_PAGES = 2_000
@@ -86,6 +91,7 @@ class _Page:
     generation: int
     expires: float
     note: object = None
+    fields: tuple[str, ...] = ()  # the `per_reader` holes, by name
 
 
 class ReaderCache:
@@ -94,6 +100,7 @@ class ReaderCache:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.placeholder = f"reader-cache-csrf-{secrets.token_hex(16)}"
+        self.field_prefix = f"reader-cache-field-{secrets.token_hex(8)}-"
         self.generation = 0
         self._pages: OrderedDict[tuple[object, ...], _Page] = OrderedDict()
         self._values: dict[Hashable, tuple[int, float, object]] = {}
@@ -142,6 +149,9 @@ class ReaderCache:
                 self._values[name] = (generation, time.monotonic() + self.seconds, value)
         return value
 
+    def field(self, name: str) -> str:
+        return f"{self.field_prefix}{name}."
+
     def _drop(self, key: tuple[object, ...]) -> None:
         self._characters -= len(self._pages.pop(key).body)
 
@@ -179,10 +189,11 @@ def shared_with_readers(
     """Serve the view's page from the cache to anonymous readers.
 
     The view runs on a miss and for every reader the cache does not apply to. `on_hit` does
-    what must still happen on each reading served from the cache (counting it), given what
-    the view passed to `note_for_hits` while it rendered. Only plain 200 HTML answers are
-    kept; anything else passes through untouched. `when`, if given, says whether this
-    request's page may be kept at all.
+    what must still happen on each reading served from the cache (counting it, logging a
+    search), given what the view passed to `note_for_hits` while it rendered; it returns
+    this reader's value for each of the view's `per_reader` holes, by name. Only plain 200
+    HTML answers are kept; anything else passes through untouched. `when`, if given, says
+    whether this request's page may be kept at all.
     """
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -194,14 +205,19 @@ def shared_with_readers(
             key = (request.endpoint, request.full_path, is_htmx_request())
             page = cache.get(key)
             if page is None:
-                page, answer = _render(cache, view, args, kwargs)
+                page, answer, values = _render(cache, view, args, kwargs)
                 if page is None:
                     return _with_real_token(cache, answer)
                 cache.put(key, page)
-            elif on_hit is not None:
-                on_hit(page.note)
+            else:
+                values = (on_hit(page.note) if on_hit is not None else None) or {}
+                if any(values.get(name) is None for name in page.fields):
+                    return view(*args, **kwargs)
+            body = page.body
+            for name in page.fields:
+                body = body.replace(cache.field(name), values[name])
             response = Response(
-                page.body.replace(cache.placeholder, generate_csrf()), mimetype=page.mimetype
+                body.replace(cache.placeholder, generate_csrf()), mimetype=page.mimetype
             )
             response.headers.extend(page.headers)
             return response
@@ -216,27 +232,46 @@ def note_for_hits(value: object) -> None:
     g.reader_cache_note = value
 
 
+def per_reader(name: str, value: str | None) -> str | None:
+    """`value` as this reader's page shows it; while a page is rendered to be shared, a
+    placeholder that each copy served fills with that reader's own value (the view's
+    `on_hit` returns it under `name`). The value must be URL- and HTML-safe text; None keeps
+    the page from being shared."""
+    fields = g.get("reader_cache_fields")
+    if fields is None:
+        return value
+    if value is None:
+        g.reader_cache_unshareable = True
+        return None
+    fields[name] = value
+    return _cache().field(name)
+
+
 def _render(
     cache: ReaderCache, view: Callable[..., Any], args: Any, kwargs: Any
-) -> tuple[_Page | None, Response]:
+) -> tuple[_Page | None, Response, dict[str, str]]:
     """Run the view with the placeholder as the CSRF token (Flask-WTF returns the token it
-    finds on `g`); its page if it can be shared (else None), and its answer."""
+    finds on `g`); its page if it can be shared (else None), its answer, and this reader's
+    values for the page's `per_reader` holes."""
     generation = cache.generation
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     setattr(g, field, cache.placeholder)
+    g.reader_cache_fields = {}
     try:
         answer = current_app.make_response(view(*args, **kwargs))
     finally:
         g.pop(field, None)
+        values = g.pop("reader_cache_fields")
     shareable = (
-        answer.status_code == 200
+        not g.pop("reader_cache_unshareable", False)
+        and answer.status_code == 200
         and answer.mimetype == "text/html"
         and not answer.direct_passthrough
         and "Set-Cookie" not in answer.headers
         and set(session.keys()) <= _SHARED_SESSION_KEYS
     )
     if not shareable:
-        return None, answer
+        return None, _filled(cache, answer, values), values
     headers = tuple(
         (name, value)
         for name, value in answer.headers.items()
@@ -249,8 +284,19 @@ def _render(
         generation,
         time.monotonic() + cache.seconds,
         g.pop("reader_cache_note", None),
+        tuple(values),
     )
-    return page, answer
+    return page, answer, values
+
+
+def _filled(cache: ReaderCache, answer: Response, values: dict[str, str]) -> Response:
+    """An answer not kept, with the holes it was rendered with filled for this reader."""
+    if values and not answer.direct_passthrough and answer.mimetype.startswith("text/"):
+        body = answer.get_data(as_text=True)
+        for name, value in values.items():
+            body = body.replace(cache.field(name), value)
+        answer.set_data(body)
+    return answer
 
 
 def _with_real_token(cache: ReaderCache, answer: Response) -> Response:
@@ -295,6 +341,15 @@ event.listen(Session, "before_flush", _note_changes)
 event.listen(Session, "do_orm_execute", _note_bulk_changes)
 event.listen(Session, "after_commit", _drop_stale_pages)
 event.listen(Session, "after_rollback", _forget_changes)
+
+
+def _drop_pages_after_index_write(_index_dir: str) -> None:
+    cache = _cache() if has_app_context() else None
+    if cache is not None:
+        cache.changed()
+
+
+on_index_changed(_drop_pages_after_index_write)
 
 
 def register(app: Flask) -> None:

@@ -72,6 +72,7 @@ def _config(database_url: str, folder: Path) -> dict[str, object]:
         "SERVER_NAME": "portal.test",
         "BASE_URL": "http://portal.test",
         "MAIL_COALESCE_SECONDS": 0,  # each notice mails at once; tests/mail sets a window
+        "SEARCH_LOG_FLUSH_SECONDS": 0,  # each search is written at once
         "KB_VIEW_FLUSH_SECONDS": 0,  # each reading is written at once; test_kb_browse batches
     }
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.kb import service as kb
 from portal.kb.service import FIELDS
-from portal.models import Article, Role
+from portal.models import Article, Role, SearchLog
 from tests.conftest import PASSWORD, count_statements, make_case, make_user
 from tests.kb.conftest import make_article
 
@@ -84,13 +84,32 @@ def test_a_reader_with_a_message_waiting_sees_it(client, app):
     assert "Thank you for your feedback." in client.get("/kb/guest-vlans").get_data(as_text=True)
 
 
-def test_the_search_results_are_never_kept(client, app):
+OPEN_LINK = re.compile(r"/kb/open/([0-9a-f]+)\?to=/kb/guest-vlans")
+
+
+def test_a_kept_search_page_is_logged_for_each_reader_with_links_of_their_own(app):
     make_article(slug="guest-vlans", title="Guest VLANs on a pool")
-    client.get("/kb/?q=vlan")
+    first, second = app.test_client(), app.test_client()
+    first_key = OPEN_LINK.search(first.get("/kb/?q=vlan").get_data(as_text=True)).group(1)
     with count_statements() as statements:
-        assert "Guest VLANs on a pool" in client.get("/kb/?q=pool").get_data(as_text=True)
-    # Each search is logged (this one as a refinement of the first).
-    assert [s for s in statements if "kb_search_logs" in s and not s.startswith("SELECT")]
+        page = second.get("/kb/?q=vlan").get_data(as_text=True)
+    assert "Guest VLANs on a pool" in page and _selects(statements) == []
+    second_key = OPEN_LINK.search(page).group(1)
+    assert second_key != first_key
+    db.session.expire_all()
+    rows = db.session.scalars(select(SearchLog).order_by(SearchLog.id)).all()
+    assert [(row.key, row.query) for row in rows] == [(first_key, "vlan"), (second_key, "vlan")]
+    # Each reader's link marks their own search, and nobody else's.
+    second.get(f"/kb/open/{first_key}?to=/kb/guest-vlans")
+    second.get(f"/kb/open/{second_key}?to=/kb/guest-vlans")
+    db.session.expire_all()
+    assert [row.opened_path for row in rows] == [None, "/kb/guest-vlans"]
+
+
+def test_a_kept_search_page_shows_an_article_published_since(client, app):
+    assert "Guest VLANs on a pool" not in client.get("/kb/?q=vlan").get_data(as_text=True)
+    make_article(slug="guest-vlans", title="Guest VLANs on a pool")
+    assert "Guest VLANs on a pool" in client.get("/kb/?q=vlan").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True, "SERVER_NAME": None}])

@@ -134,7 +134,7 @@ def suggestions() -> Response | str:
     form = _case_form(request.args)
     draft = form.draft()
     hits = suggestions_for(draft.subject, draft.description)
-    search_log_id = search_log.log_search(
+    search_log_key = search_log.log_search(
         suggestion_text(draft.subject, draft.description),
         results=len(hits),
         source=SearchSource.FILING,
@@ -142,7 +142,7 @@ def suggestions() -> Response | str:
     return render(
         "cases/new.html",
         "cases/_suggestions.html",
-        **_form_context(form, suggestions=hits, search_log_id=search_log_id),
+        **_form_context(form, suggestions=hits, search_log_key=search_log_key),
     )
 
 
@@ -165,7 +165,7 @@ def deflected() -> Response:
     )
     target = same_site_or(request.form.get("next"), url_for("pages.home"))
     # What answered the question was opened from the suggestions' search.
-    search_log.record_open(parse_id(request.form.get("search", "")), target)
+    search_log.record_open(request.form.get("search"), target)
     flash("Glad that helped. No case was opened; you can file one any time.", "success")
     return redirect(target)
 

@@ -8,18 +8,16 @@ many articles there are.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import bindparam, case, func, select, update
 
 from portal.extensions import db
 from portal.models import Article, ArticleRating, ArticleStatus
+from portal.write_behind import WriteBehind, writer
 
 LIST_LENGTH = 5  # each of the most read, most helpful and recent lists
 PER_TOPIC = 4  # articles shown under each topic; the topic links to the rest
@@ -143,42 +141,15 @@ def _most_helpful() -> list[ArticleLink]:
     ]
 
 
-class ReadingCounter:
-    """Readings of each article, kept in memory and written together.
-
-    Adding one to a row on every reading makes every article view a write, and on SQLite
-    every write waits for the database's one write lock. So this process adds up its
-    readings and writes them, one UPDATE per article adding its count, at most once every
-    `KB_VIEW_FLUSH_SECONDS`, inside whichever request comes next. Readings counted in the
-    last few seconds before a process stops are lost; a count is a popularity signal, not a
-    record. With the setting at 0 each reading is written at once.
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self._pending: Counter[int] = Counter()
-        self._lock = threading.Lock()
-        self._last_write = time.monotonic()
-
-    def add(self, article_id: int) -> None:
-        with self._lock:
-            self._pending[article_id] += 1
-            now = time.monotonic()
-            if now - self._last_write < self.seconds:
-                return
-            pending, self._pending = self._pending, Counter()
-            self._last_write = now
-        write_readings(pending)
-
-
-def write_readings(pending: Mapping[int, int]) -> None:
+def write_readings(article_ids: Sequence[int]) -> None:
     """Add each article's readings to its count: one UPDATE per article, adding in the
     database, so concurrent writers never overwrite each other's count."""
+    pending = Counter(article_ids)
     if not pending:
         return
     table = Article.__table__
-    # On the request's connection but not through the ORM: a count is not a change that
-    # makes anonymous readers' kept pages stale (portal/reader_cache.py).
+    # Not through the ORM: a count is not a change that makes anonymous readers' kept pages
+    # stale (portal/reader_cache.py).
     db.session.connection().execute(
         update(table)
         .where(table.c.id == bindparam("article_id"))
@@ -187,13 +158,12 @@ def write_readings(pending: Mapping[int, int]) -> None:
     )
 
 
-def _counter() -> ReadingCounter:
-    extensions = current_app.extensions
-    counter = extensions.get("kb_reading_counter")
-    if counter is None:
-        seconds = float(current_app.config.get("KB_VIEW_FLUSH_SECONDS", 0) or 0)
-        counter = extensions.setdefault("kb_reading_counter", ReadingCounter(seconds))
-    return counter
+def readings() -> WriteBehind[int]:
+    """Article readings, added up in memory and written every `KB_VIEW_FLUSH_SECONDS`
+    (portal/write_behind.py): reading an article is not a write of its own. Readings of the
+    last few seconds before a process is killed are lost; a count is a popularity signal,
+    not a record."""
+    return writer("kb_reading_counter", "KB_VIEW_FLUSH_SECONDS", write_readings)
 
 
 def count_view(article: Article) -> None:
@@ -203,4 +173,4 @@ def count_view(article: Article) -> None:
 
 
 def count_reading(article_id: int) -> None:
-    _counter().add(article_id)
+    readings().add(article_id)

@@ -18,12 +18,12 @@ from portal.numbers import parse_page
 from portal.redirects import same_site_or
 
 
-@bp.route("/open/<int:log_id>")
-def open_result(log_id: int) -> Response:
+@bp.route("/open/<log_key>")
+def open_result(log_key: str) -> Response:
     """A search result's link: note which result this session's search opened, then go there
     (a path on this site only; anything else lands on the search page)."""
     target = same_site_or(request.args.get("to"), url_for("kb.search"))
-    search_log.record_open(log_id, target)
+    search_log.record_open(log_key, target)
     response = redirect(target, code=303)
     response.headers["Cache-Control"] = "no-store"
     return response

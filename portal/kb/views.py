@@ -25,7 +25,7 @@ from portal.kb.blueprint import bp
 from portal.kb.case_drafts import cases_for_article
 from portal.models import SearchSource
 from portal.products.service import product_names
-from portal.reader_cache import note_for_hits, shared_with_readers
+from portal.reader_cache import note_for_hits, per_reader, shared_with_readers
 from portal.search.query import clean_query
 
 RELATED_COUNT = 5
@@ -52,10 +52,15 @@ def search_arguments(args) -> tuple[dict[str, object], list[str]]:  # noqa: ANN0
     }, notes
 
 
+def _log_search_hit(note: dict[str, object]) -> dict[str, str | None]:
+    """A search page served from the reader cache is logged like any other search; the
+    reader's own log key goes into its result links."""
+    return {"search_log": search_log.log_search(**note)}
+
+
 @bp.route("/")
-# The front page is the same for every anonymous reader; a search is not kept (each is
-# logged, and the index changes under it).
-@shared_with_readers(when=lambda: not request.args)
+# Every anonymous reader asking the same gets the same page; each is still logged.
+@shared_with_readers(on_hit=_log_search_hit)
 def search() -> Response:
     params, notes = search_arguments(request.args)
     browsing = not (params["q"] or params["product"] or params["tag"] or params["type"])
@@ -66,18 +71,20 @@ def search() -> Response:
         type=params["type"],
         page=params["page"],
     )
-    search_log_id = search_log.log_search(
-        request.args.get("q"),
-        results=results.total,
-        source=SearchSource.AS_YOU_TYPE if is_htmx_request() else SearchSource.PAGE,
-        filters={name: params[name] for name in ("product", "tag", "type")},
-        page=params["page"],
-    )
+    logged = {
+        "query": request.args.get("q"),
+        "results": results.total,
+        "source": SearchSource.AS_YOU_TYPE if is_htmx_request() else SearchSource.PAGE,
+        "filters": {name: params[name] for name in ("product", "tag", "type")},
+        "page": params["page"],
+    }
+    note_for_hits(logged)
+    key = search_log.log_search(**logged)
     return render(
         "kb/search.html",
         "kb/_results.html",
         results=results,
-        search_log_id=search_log_id,
+        search_log_key=per_reader("search_log", key) if key else None,
         params=params,
         notes=notes,
         # The fragment has no filter controls, so as-you-type requests skip these queries.

@@ -32,6 +32,8 @@ class SearchLog(db.Model):
     __tablename__ = "kb_search_logs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # How links and later events name the row before it is written (portal/kb/search_log.py).
+    key: Mapped[str | None] = mapped_column(String(24), unique=True)
     query: Mapped[str] = mapped_column(String(500), default="")
     normalized: Mapped[str] = mapped_column(String(500), default="", index=True)
     filters: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)

@@ -3,6 +3,7 @@ result and filing a case afterwards are recorded on the same row."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -94,13 +95,13 @@ def test_opening_a_result_records_it_and_redirects_on_site_only(client, app):
     make_article()
     html = client.get("/kb/?q=nfs+storage").get_data(as_text=True)
     (row,) = logs()
-    link = f"/kb/open/{row.id}?to=/kb/nfs-storage-repository"
+    link = f"/kb/open/{row.key}?to=/kb/nfs-storage-repository"
     assert link in html
     response = client.get(link)
     assert response.status_code == 303
     assert response.headers["Location"] == "/kb/nfs-storage-repository"
     assert logs()[0].opened_path == "/kb/nfs-storage-repository"
-    evil = client.get(f"/kb/open/{row.id}?to=//evil.example/x")
+    evil = client.get(f"/kb/open/{row.key}?to=//evil.example/x")
     assert evil.headers["Location"] == "/kb/"
 
 
@@ -108,7 +109,7 @@ def test_nobody_else_can_mark_a_search_as_opened(client, app):
     client.get("/kb/?q=nfs")
     (row,) = logs()
     stranger = app.test_client()
-    assert stranger.get(f"/kb/open/{row.id}?to=/kb/x").status_code == 303
+    assert stranger.get(f"/kb/open/{row.key}?to=/kb/x").status_code == 303
     assert logs()[0].opened_path is None
 
 
@@ -156,13 +157,13 @@ def test_this_answered_my_question_marks_the_suggestion_opened(client, auth, gol
     auth.login("admin@gold.example.com")
     html = client.get("/cases/suggestions?subject=NFS+storage", headers=HX).get_data(as_text=True)
     (row,) = logs()
-    assert f'name="search" value="{row.id}"' in html
+    assert f'name="search" value="{row.key}"' in html
     client.post(
         "/cases/deflected",
         data={
             "article_key": "article:nfs-storage-repository",
             "next": "/kb/nfs-storage-repository",
-            "search": str(row.id),
+            "search": row.key,
         },
     )
     assert logs()[0].opened_path == "/kb/nfs-storage-repository"
@@ -209,3 +210,78 @@ def test_a_lone_surrogate_gets_a_clear_refusal(client, app):
     assert response.status_code in (200, 400)
     assert client.get("/api/v1/kb/search?q=disk%20%ED%A0%80").status_code in (200, 400)
     assert all(len(row.query) <= 500 for row in logs())
+
+
+@pytest.mark.parametrize("app_config", [{"SEARCH_LOG_FLUSH_SECONDS": 60}])
+def test_a_search_costs_the_request_no_write_and_its_events_are_written_together(client, app):
+    make_article()
+    with count_statements() as statements:
+        html = client.get("/kb/?q=nfs+storage").get_data(as_text=True)
+        key = re.search(r"/kb/open/([0-9a-f]+)\?", html).group(1)
+        client.get(f"/kb/open/{key}?to=/kb/nfs-storage-repository")
+    assert not [s for s in statements if "kb_search_logs" in s]
+    assert logs() == []
+    with app.test_request_context():
+        search_log._events().write_pending()
+        db.session.commit()
+    (row,) = logs()
+    assert (row.key, row.query, row.results) == (key, "nfs storage", 1)
+    assert row.opened_path == "/kb/nfs-storage-repository"
+
+
+def test_events_written_in_any_order_leave_one_complete_row(client, app):
+    """Servers write what they hold at their own pace: an opened result or a filed case may
+    reach the table before the search it belongs to, and an early wording after a later."""
+    make_article()
+    client.get("/kb/?q=nfs", headers=HX)
+    (row,) = logs()
+    key, token, searched = row.key, row.search_session, row.searched_at
+    db.session.delete(row)
+    db.session.commit()
+
+    def search(wording: str, seconds: int) -> tuple[str, dict]:
+        return (
+            "search",
+            {
+                "key": key,
+                "search_session": token,
+                "query": wording,
+                "normalized": wording,
+                "filters": {},
+                "results": 1,
+                "source": "as_you_type",
+                "searched_at": searched + timedelta(seconds=seconds),
+            },
+        )
+
+    opened = {
+        "key": key,
+        "search_session": token,
+        "opened_path": "/kb/nfs-storage-repository",
+        "opened_at": searched + timedelta(seconds=9),
+    }
+    for batch in (
+        [("open", opened)],
+        [search("nfs storage", 2)],
+        [search("nfs", 1)],  # the first keystroke, written last by a slower server
+        [("open", opened | {"opened_path": "/kb/other"})],  # a second open: the first stays
+    ):
+        with app.test_request_context():
+            search_log.write_events(batch)
+            db.session.commit()
+    (row,) = logs()
+    assert (row.query, row.source, row.opened_path) == (
+        "nfs storage",
+        "as_you_type",
+        "/kb/nfs-storage-repository",
+    )
+
+
+def test_a_made_up_or_foreign_key_is_refused_without_a_write(client, app):
+    client.get("/kb/?q=nfs")
+    (row,) = logs()
+    with count_statements() as statements:
+        for key in ("0" * 24, row.key[:-1] + "x", "nonsense", row.key.upper()):
+            assert client.get(f"/kb/open/{key}?to=/kb/x").status_code == 303
+    assert not [s for s in statements if "kb_search_logs" in s]
+    assert logs()[0].opened_path is None
