@@ -85,7 +85,8 @@ def check_form_text() -> None:
     one, and no person types one)."""
     sources = [request.args]
     try:
-        sources.append(request.form)
+        if request.content_length or request.headers.get("Transfer-Encoding"):
+            sources.append(request.form)
     except RequestEntityTooLarge:
         return  # the view answers it (an upload route with its form, others with a 413)
     if NUL in request.path or any(

@@ -39,8 +39,10 @@ def commit_even_if_refused() -> None:
 
 
 def commit() -> None:
-    """Commit the unit of work, then run what waited for it."""
-    db.session.commit()
+    """Commit the unit of work, then run what waited for it. A request that never began a
+    transaction (a page served from memory) has nothing to commit."""
+    if db.session().in_transaction():
+        db.session.commit()
     for callback in db.session.info.pop(_CALLBACKS, []):
         callback()
 

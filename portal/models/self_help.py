@@ -33,7 +33,7 @@ class SearchLog(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # How links and later events name the row before it is written (portal/kb/search_log.py).
-    key: Mapped[str | None] = mapped_column(String(24), unique=True)
+    key: Mapped[str | None] = mapped_column(String(24), unique=True, index=True)
     query: Mapped[str] = mapped_column(String(500), default="")
     normalized: Mapped[str] = mapped_column(String(500), default="", index=True)
     filters: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)

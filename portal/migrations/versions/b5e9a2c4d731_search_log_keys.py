@@ -18,12 +18,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("kb_search_logs") as batch_op:
-        batch_op.add_column(sa.Column("key", sa.String(length=24), nullable=True))
-        batch_op.create_unique_constraint("uq_kb_search_logs_key", ["key"])
+    # A plain ADD COLUMN and a unique index: both are ALTERs SQLite has, so the table is not
+    # copied (batch mode would rebuild it, and reflect every table it refers to).
+    op.add_column("kb_search_logs", sa.Column("key", sa.String(length=24), nullable=True))
+    op.create_index("ix_kb_search_logs_key", "kb_search_logs", ["key"], unique=True)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_kb_search_logs_key", table_name="kb_search_logs")
     with op.batch_alter_table("kb_search_logs") as batch_op:
-        batch_op.drop_constraint("uq_kb_search_logs_key", type_="unique")
         batch_op.drop_column("key")
