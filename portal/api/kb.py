@@ -28,6 +28,8 @@ HIT = obj(
     url=STRING,
     product=STRING,
     summary=STRING,
+    tags=STRINGS,
+    solved={"type": "boolean", "description": "a forum thread with an accepted answer"},
 )
 SEARCH_RESULT = obj(
     ["total", "results"],
@@ -145,6 +147,9 @@ def kb_search() -> Any:
                     "url": hit.url,
                     "product": hit.product,
                     "summary": hit.summary,
+                    "tags": list(hit.tags),
+                    # A forum thread whose asker marked an answer (ranked higher, too).
+                    "solved": hit.type == "topic" and "solved" in hit.tags,
                 }
                 for hit in results.items
             ],

@@ -50,6 +50,11 @@ def test_a_solved_thread_ranks_above_an_unsolved_one_and_is_marked(
     assert hits[0].score > hits[1].score
     page = client.get("/kb/?q=repository+detached+repair").get_data(as_text=True)
     assert page.count('<span class="badge badge-success">Solved</span>') == 1
+    found = client.get("/api/v1/kb/search?q=repository+detached+repair&type=topic").get_json()
+    assert [(hit["slug"], hit["solved"]) for hit in found["results"]] == [
+        (str(solved.id), True),
+        (str(unsolved.id), False),
+    ]
 
 
 def test_a_hidden_post_is_never_indexed_nor_in_an_excerpt(
