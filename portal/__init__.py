@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
 
     from portal import (
+        cookie_session,
         errors,
         guards,
         reader_cache,
@@ -60,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     # First, so its after_request runs last: a response the commit replaces gets headers too.
     security_headers.register(app)
+    cookie_session.register(app)
     transactions.register(app)
     errors.register(app)
     guards.register(app)
