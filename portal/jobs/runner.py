@@ -37,7 +37,7 @@ from portal.models.types import utcnow
 
 log = logging.getLogger(__name__)
 
-FREQUENT_SECONDS = 1.0
+FREQUENT_SECONDS = 0.5  # a publish elsewhere is searchable here in about a second
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
 MAX_ERROR_LENGTH = 4000

@@ -1,4 +1,4 @@
-"""The job runner's share of search: about every second it applies new change-log rows to this
+"""The job runner's share of search: about every half second it applies new change-log rows to this
 server's index (each server runs its own runner, so each server's index follows the database
 and a publish on one server is searchable on all within about a second)."""
 

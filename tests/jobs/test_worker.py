@@ -49,7 +49,7 @@ def test_sigterm_lets_the_job_in_hand_finish_then_stops_the_worker(app):
     assert signal.getsignal(signal.SIGTERM) is previous
 
 
-def test_frequent_tasks_run_about_every_second_between_passes(app):
+def test_frequent_tasks_run_about_every_half_second_between_passes(app):
     passes: list[datetime] = []
     rounds: list[datetime] = []
     stop = threading.Event()
@@ -69,4 +69,4 @@ def test_frequent_tasks_run_about_every_second_between_passes(app):
     worker(poll_seconds=60, worker_id="test-worker", stop=stop, handle_signals=False)
 
     assert len(passes) == 1  # one pass, then the pause until the next one
-    assert len(rounds) == 4  # once in that pass, then every second during the pause
+    assert len(rounds) == 4  # once in that pass, then every half second during the pause
