@@ -25,7 +25,7 @@ from whoosh.searching import Searcher
 from portal.search.index import INDEX_NAME, index_exists, live_folder, on_index_changed
 from portal.search.scoring import Postings
 
-REFRESH_SECONDS = 0.5
+REFRESH_SECONDS = 0.2  # a stat of the index folder; a change elsewhere shows this soon
 MAX_OPEN = 4  # index folders kept open per process (tests use a folder each)
 CACHED_ANSWERS = 256  # repeated searches (paging back, history, popular questions) are free
 
