@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 from pathlib import Path
@@ -26,11 +27,13 @@ def load_secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
-def default_trusted_hosts(base_url: str) -> list[str]:
+@functools.lru_cache(maxsize=8)
+def default_trusted_hosts(base_url: str) -> tuple[str, ...]:
     """The host names the app answers for unless TRUSTED_HOSTS says otherwise: BASE_URL's
-    host, and the loopback names a developer or a local health check uses."""
+    host, and the loopback names a developer or a local health check uses. (Asked on every
+    request, so kept per BASE_URL.)"""
     host = urlsplit(str(base_url)).hostname
-    return list(dict.fromkeys([name for name in (host, "localhost", "127.0.0.1") if name]))
+    return tuple(dict.fromkeys([name for name in (host, "localhost", "127.0.0.1") if name]))
 
 
 def defaults(instance_path: str) -> dict[str, object]:

@@ -83,7 +83,7 @@ def check_json_body() -> None:
 def check_form_text() -> None:
     """The path, query string and form fields: no NUL character (PostgreSQL cannot store
     one, and no person types one)."""
-    sources = [request.args]
+    sources = [request.args] if request.query_string else []
     try:
         if request.content_length or request.headers.get("Transfer-Encoding"):
             sources.append(request.form)

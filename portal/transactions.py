@@ -54,7 +54,10 @@ def rollback() -> None:
 
 
 def finish_request(response: Response) -> Response:
-    """Commit a successful request, roll back a refused or failed one."""
+    """Commit a successful request, roll back a refused or failed one. A request that never
+    touched the database (a page served from memory) has no session to finish."""
+    if not db.session.registry.has():
+        return response
     if response.status_code >= 400 and not db.session.info.pop(_KEEP_ON_REFUSAL, False):
         rollback()
         return response
