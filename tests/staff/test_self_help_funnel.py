@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 
 from portal.extensions import db
 from portal.models import Deflection, Role, SearchLog
@@ -73,3 +74,38 @@ def test_managers_see_the_funnel_and_customers_do_not(client, auth, app, gold_co
     auth.login("manager@example.com")
     html = client.get("/staff/dashboard").get_data(as_text=True)
     assert "From search to case" in html and "Answered my question" in html
+
+
+def test_the_live_dashboard_counts_this_month_afresh_and_keeps_ended_months_a_minute(
+    app, gold_contact, contoso, monkeypatch
+):
+    from portal.models.types import utcnow
+
+    now = utcnow()
+    this_month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    last_month = this_month - timedelta(days=10)
+
+    def filed() -> dict[str, int]:
+        return {m.month: m.filed for m in dashboard.build_dashboard().funnel}
+
+    make_case(gold_contact, contoso, now=last_month)
+    make_case(gold_contact, contoso, now=this_month)
+    db.session.commit()
+    before = filed()
+    assert before[f"{last_month:%Y-%m}"] == 1 and before[f"{this_month:%Y-%m}"] == 1
+
+    make_case(gold_contact, contoso, now=last_month)
+    make_case(gold_contact, contoso, now=this_month)
+    db.session.commit()
+    with count_statements() as statements:
+        kept = filed()
+    assert kept[f"{this_month:%Y-%m}"] == 2  # the current month is never kept
+    assert kept[f"{last_month:%Y-%m}"] == 1  # an ended month is read once a minute
+    # The dashboard asked for a given moment, and the live one a minute on, count it all.
+    afresh = {m.month: m.filed for m in dashboard.build_dashboard(now=utcnow()).funnel}
+    assert afresh[f"{last_month:%Y-%m}"] == 2
+    later = time.monotonic() + dashboard.HISTORY_SECONDS + 1
+    monkeypatch.setattr(dashboard.time, "monotonic", lambda: later)
+    with count_statements() as reread:
+        assert filed()[f"{last_month:%Y-%m}"] == 2
+    assert len(reread) > len(statements)
