@@ -34,32 +34,21 @@ import json
 import logging
 import os
 import shutil
-import struct
 import time
-import zlib
 from array import array
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from hashlib import md5
 from pathlib import Path
-from pickle import dumps
 
 from flask import current_app
 from sqlalchemy import func, select
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import (
-    LENGTHS_COLUMN,
-    WHOOSH3_HEADER_MAGIC,
-    W3Codec,
-    W3TermInfo,
-    _lenfield,
-)
-from whoosh.filedb.filetables import md5_hash
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
 from whoosh.index import Index
-from whoosh.system import pack_int, pack_uint, pack_ushort
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from portal.extensions import db
@@ -345,9 +334,8 @@ class _TermPool:
     """
 
     def __init__(self) -> None:
-        # field → term (text or bytes) → (document numbers, weights, values, whether the
-        # weights are ints)
-        self.fields: dict[str, dict[str | bytes, tuple[array, array, list[bytes], bool]]] = {}
+        # field → term → (document numbers, weights, values, whether the weights are ints)
+        self.fields: dict[str, dict[bytes, tuple[array, array, list[bytes], bool]]] = {}
         self.postings = 0
         self.terms = 0
         self._values: dict[bytes, bytes] = {}  # one bytes object per distinct value
@@ -372,25 +360,22 @@ class _TermPool:
         self, fieldname: str, counts: Mapping[str, int], docnum: int, boost: float
     ) -> tuple[int, bytes | None]:
         """One document's `{term: frequency}` for a field: what `PreAnalyzed.index` would add
-        a posting at a time. Returns the field's length and the last posting's value. Terms
-        are kept as text here (`write_postings` encodes each once, not once a posting)."""
+        a posting at a time. Returns the field's length and the last posting's value."""
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
         length, vbytes = 0, None
         value_of = _FREQUENCY_VALUES
         for term, freq in counts.items():
-            entry = terms.get(term)
+            btext = term.encode("utf-8")
+            entry = terms.get(btext)
             if entry is None:
-                entry = terms[term] = (array("I"), array("d"), [], False)
+                entry = terms[btext] = (array("I"), array("d"), [], False)
                 self.terms += 1
-            vbytes = value_of.get(freq)
-            if vbytes is None:
-                vbytes = value_of[freq] = pack_uint(freq)
-            ids, weights, values, _ = entry
-            ids.append(docnum)
-            weights.append(freq * boost)
-            values.append(vbytes)
+            vbytes = value_of.get(freq) or value_of.setdefault(freq, pack_uint(freq))
+            entry[0].append(docnum)
+            entry[1].append(float(freq) * boost)
+            entry[2].append(vbytes)
             length += freq
         self.postings += len(counts)
         return length, vbytes
@@ -404,131 +389,39 @@ class _TermPool:
         self.fields.clear()
 
 
-_KEY_VALUE_LENGTHS = struct.Struct("!ii")  # filetables' record header
-
-
-def _md5_hash(key: bytes) -> int:
-    """filetables.md5_hash (the digest's low 32 bits) without a hex string in between."""
-    return int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
-
-
 def write_postings(fieldwriter: object, schema: object, pool: _TermPool, lengths: _Lengths) -> None:
-    """Write the pool as Whoosh's W3 codec would: the same posting blocks, term statistics
-    and term table, byte for byte (tests/kb/test_kb_bulk_postings.py), without the codec's
-    several calls per block and per term.
-
-    This is `W3FieldWriter.start_term` .. `finish_term` and `W3PostingsWriter._write_block`
-    inlined: a term's blocks are encoded into one buffer and written at once, and the
-    postings file's offset is counted here rather than asked for per term. Most terms of a
-    big corpus (phrase pairs above all) have a single posting, so the per-term overhead was
-    most of a rebuild's time.
-    """
-    codec = fieldwriter._codec
-    limit = codec._blocklimit
-    compression = codec._compression
-    postfile = fieldwriter._postfile
-    write = postfile.write
-    terms_table = fieldwriter._tindex  # an OrderedHashWriter: its `add`, inlined below
-    table_file = terms_table.dbfile
-    table_write = table_file.write
-    note_position = terms_table.index.append
-    buckets = terms_table.buckets
-    hashed = _md5_hash if terms_table.hashfn is md5_hash else terms_table.hashfn
-    last_key = terms_table.lastkey
+    """Write the pool through the codec's posting writer a block at a time: the same blocks,
+    statistics and term table as Whoosh's `add_postings`, without a call per posting."""
     for fieldname in sorted(pool.fields):
         terms = pool.fields[fieldname]
         table = lengths.table(fieldname)
         known = len(table)
-        field = schema[fieldname]
-        fieldwriter.start_field(fieldname, field)
-        offset = postfile.tell()
-        position = table_file.tell()
-        prefix = pack_ushort(fieldwriter._fieldid)
-        fixed_size = field.format.fixed_value_size()
-        # Counted terms are text, others bytes; UTF-8 keeps text's order.
-        ordered = sorted((t.encode("utf-8") if type(t) is str else t, t) for t in terms)
-        for btext, term in ordered:
-            ids, weights, values, whole = terms[term]
-            info = W3TermInfo()
-            start = offset
-            chunks = [WHOOSH3_HEADER_MAGIC]
+        fieldwriter.start_field(fieldname, schema[fieldname])
+        for btext in sorted(terms):
+            ids, weights, values, whole = terms[btext]
+            fieldwriter.start_term(btext)
+            writer = fieldwriter._postwriter
+            limit = writer._blocklimit
             count = len(ids)
-            for first in range(0, count, limit):
-                end = min(first + limit, count)
-                block = ids[first:end]
-                block_weights = weights[first:end]
-                stored_weights = array("f", block_weights)
-                # What add_posting gathers: non-zero lengths, non-empty values, and the
-                # largest weight before it is stored in single precision.
+            for start in range(0, count, limit):
+                end = min(start + limit, count)
+                block = ids[start:end]
+                block_weights = weights[start:end]
+                # What add_posting would gather: non-zero lengths, non-empty values, and
+                # the largest weight before it is stored in single precision.
                 found = [table[d] for d in block if d < known]
                 found = [length for length in found if length]
-                shortest = min(found) if found else None
-                longest = max(found) if found else 0
+                writer._ids = block
+                writer._weights = array("f", block_weights)
+                writer._values = [v for v in values[start:end] if v]
                 heaviest = max(0, max(block_weights))
-                if whole:
-                    heaviest = int(heaviest)
-                # W3TermInfo.add_block
-                info._weight += sum(stored_weights)
-                info._df += len(block)
-                info._minlength = (
-                    shortest if info._minlength is None else min(info._minlength, shortest)
-                )
-                info._maxlength = max(info._maxlength, longest)
-                info._maxweight = max(info._maxweight, heaviest)
-                if info._minid is None:
-                    info._minid = block[0]
-                info._maxid = block[-1]
-                # W3PostingsWriter._write_block, with _mini_ids, _mini_weights, _mini_values
-                previous, gaps = 0, []
-                for docnum in block:
-                    gaps.append(docnum - previous)
-                    previous = docnum
-                first_weight = stored_weights[0]
-                if all(w == 1.0 for w in stored_weights):
-                    mini_weights = None
-                elif all(w == first_weight for w in stored_weights):
-                    mini_weights = first_weight
-                else:
-                    mini_weights = tuple(stored_weights)
-                kept_values = [v for v in values[first:end] if v]
-                if fixed_size is None or fixed_size < 0:
-                    mini_values = tuple(kept_values)
-                elif fixed_size == 0:
-                    mini_values = None
-                else:
-                    mini_values = b"".join(kept_values)
-                data = dumps((tuple(gaps), mini_weights, mini_values), 2)
-                if compression:
-                    data = zlib.compress(data, compression)
-                header = dumps(
-                    (
-                        len(block),
-                        block[-1],
-                        heaviest,
-                        compression,
-                        length_to_byte(shortest),
-                        length_to_byte(longest),
-                    ),
-                    2,
-                )
-                size = len(header) + len(data)
-                chunks += [pack_int(-size if end == count else size), header, data]
-            term_bytes = b"".join(chunks)
-            write(term_bytes)
-            offset += len(term_bytes)
-            info.set_extent(start, offset - start)
-            key, value = prefix + btext, info.to_bytes()
-            if key <= last_key:
-                raise ValueError(f"Keys must increase: {last_key!r}..{key!r}")
-            last_key = key
-            note_position(position)
-            record = _KEY_VALUE_LENGTHS.pack(len(key), len(value)) + key + value
-            table_write(record)
-            hash_value = hashed(key)
-            buckets[hash_value & 255].append((hash_value, position))
-            position += len(record)
+                writer._maxweight = int(heaviest) if whole else heaviest
+                writer._minlength = min(found) if found else None
+                writer._maxlength = max(found) if found else 0
+                if end < count:
+                    writer._write_block()
+            fieldwriter.finish_term()
         fieldwriter.finish_field()
-    terms_table.lastkey = last_key
 
 
 def _bulk_writer(ix: Index) -> SegmentWriter:
