@@ -74,6 +74,34 @@ def test_bulk_postings_are_the_postings_whoosh_writes(tmp_path: Path):
         )
 
 
+def test_a_field_given_text_for_some_documents_and_counts_for_others_indexes_as_whoosh_does(
+    tmp_path: Path,
+):
+    """The bulk pool keeps counted postings apart from those added a posting at a time; a
+    term that arrives both ways becomes one list in document order."""
+
+    def fields_of(n: int, doc: SearchDocument) -> dict[str, object]:
+        fields = index_fields(doc)
+        if n % 3 == 0:
+            fields["body"] = doc.body  # analysed by the field, not counted in advance
+        return fields
+
+    for name, bulk in (("bulk", True), ("whoosh", False)):
+        folder = tmp_path / name
+        folder.mkdir()
+        ix = whoosh_index.create_in(str(folder), build_schema(), indexname="MAIN")
+        writer = (
+            _bulk_writer(ix) if bulk else SegmentWriter(ix, compound=COMPOUND, codec=REBUILD_CODEC)
+        )
+        for n, doc in enumerate(_documents()):
+            writer.add_document(**fields_of(n, doc))
+        writer.commit(merge=False)
+    for extension in ("pst", "trm"):
+        assert _segment_files(tmp_path / "bulk", extension) == _segment_files(
+            tmp_path / "whoosh", extension
+        )
+
+
 def test_titles_and_summaries_counted_in_advance_index_as_their_text(tmp_path: Path):
     """`Analysed` counts (and their spelling words) give the index Whoosh's analyser gives
     the same title and summary as text."""
