@@ -1,34 +1,30 @@
-"""Signed values made cheaply: Flask's cookie session and the CSRF token of a page from memory.
+"""Flask's signed-cookie session, signed by one kept serializer rather than new ones per request.
 
-Every new reader of a public page is given two signed values: the session cookie that holds
-their CSRF token, and the token itself in the page's form. itsdangerous, as Flask and
-Flask-WTF use it, does more work for each than the values need: a new serializer for every
-session opened or saved and for every token, a new signer (and its key derived again) for
-every signature, and a zlib pass over a payload of a few dozen bytes, which compression
-never shortens. On a page served from memory that was a quarter of the request.
+Every new reader of a public page is given a session cookie (it holds their CSRF token).
+itsdangerous, as Flask uses it, does more work for it than the value needs: a new serializer
+to open and again to save every session, a new signer (and its key derived again) for every
+signature, and a zlib pass over every payload, though one of a few dozen to two hundred
+bytes (a token, a search session's marks) is rarely any shorter for it. On a page served
+from memory, where the rest of the request is small, that work was a visible share of it.
 
-`KeptSerializer` makes the same values with that work done once: one serializer per key
+`KeptSerializer` makes the same cookie with that work done once: one serializer per key
 set, one signer per salt with its derived keys kept, and compression tried only on a payload
 big enough to gain from it. Its output is exactly what itsdangerous reads (a compressed
-payload is marked as ever), so sessions and tokens made before and after stay valid both
-ways, and Flask-WTF checks the tokens as it always has.
+payload is marked as ever), so sessions made before and after stay valid both ways.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 from typing import Any
 
-from flask import Flask, current_app, g, session
+from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import Signer, TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode, want_bytes
 
-# Below this, zlib's header and checksum outweigh anything it could save.
+# Below this zlib saves a few bytes at best; above it (flashed messages and the like) it
+# keeps the cookie well inside a browser's 4 KB.
 _COMPRESS_FROM = 256
-# Flask-WTF's own names for the token: its salt, session key and form field.
-CSRF_SALT = "wtf-csrf-token"
 
 
 class _KeptKeySigner(TimestampSigner):
@@ -92,27 +88,6 @@ class CookieSessionInterface(SecureCookieSessionInterface):
                 )
             kept = self._kept = (keys, serializer)
         return kept[1]
-
-
-_csrf_serializers: dict[object, KeptSerializer] = {}
-
-
-def csrf_token() -> str:
-    """This request's CSRF token, as Flask-WTF's `generate_csrf` makes it (the same session
-    key, salt and signature, so its checks accept it), from a kept serializer."""
-    config = current_app.config
-    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    token = g.get(field)
-    if token is None:
-        secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-        serializer = _csrf_serializers.get(secret)
-        if serializer is None:
-            serializer = _csrf_serializers[secret] = KeptSerializer(secret, salt=CSRF_SALT)
-        if field not in session:
-            session[field] = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - as Flask-WTF
-        token = serializer.dumps(session[field])
-        setattr(g, field, token)
-    return token
 
 
 def register(app: Flask) -> None:

@@ -30,11 +30,11 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_app_context, request, session
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 from werkzeug.wrappers import Response
 
-from portal.cookie_session import csrf_token
 from portal.htmx import is_htmx_request
 from portal.kb import search_log
 from portal.search.index import on_index_changed
@@ -217,7 +217,7 @@ def shared_with_readers(
             for name in page.fields:
                 body = body.replace(cache.field(name), values[name])
             response = Response(
-                body.replace(cache.placeholder, csrf_token()), mimetype=page.mimetype
+                body.replace(cache.placeholder, generate_csrf()), mimetype=page.mimetype
             )
             response.headers.extend(page.headers)
             return response
@@ -305,7 +305,7 @@ def _with_real_token(cache: ReaderCache, answer: Response) -> Response:
         return answer
     body = answer.get_data(as_text=True)
     if cache.placeholder in body:
-        answer.set_data(body.replace(cache.placeholder, csrf_token()))
+        answer.set_data(body.replace(cache.placeholder, generate_csrf()))
     return answer
 
 
