@@ -51,11 +51,17 @@ def export_command(folder: Path) -> None:
 
 
 @kb_cli.command("reindex")
-def reindex_command() -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes that index at once (default: one per CPU, up to 4, for a large index).",
+)
+def reindex_command(workers: int | None) -> None:
     """Rebuild the search index from the database."""
     plan = plan_rebuild()
     close_all()
     with click.progressbar(length=plan.total, label="Indexing", show_pos=True) as bar:
-        indexed = rebuild(plan, progress=bar.update)
+        indexed = rebuild(plan, progress=bar.update, workers=workers)
     catch_up(wait=5.0)  # changes made while the rebuild ran
     click.echo(f"Indexed {indexed} document(s).")

@@ -35,8 +35,7 @@ import logging
 import os
 import shutil
 import time
-from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -45,15 +44,13 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
 from whoosh.index import Index
-from whoosh.system import pack_uint
-from whoosh.util.numeric import byte_to_length
-from whoosh.writing import SegmentWriter
 
 from portal.extensions import db
 from portal.models.search import SearchChange
 from portal.models.types import utcnow
+from portal.search import bulk
+from portal.search.bulk import COMPOUND, INDEX_NAME
 from portal.search.documents import SearchDocument, Source, sources
 from portal.search.schema import Analysed, PreAnalyzed, build_schema, index_fields
 
@@ -64,13 +61,7 @@ GENERATION_PREFIX = "gen-"
 SETTLE_SECONDS = 15
 BATCH = 500
 log = logging.getLogger(__name__)
-INDEX_NAME = "MAIN"
 REBUILD_CHUNK = 1_000  # documents read from a source per query during a rebuild
-REBUILD_LIMIT_MB = 256  # a rebuild's in-memory posting pool before it writes a segment
-# Plain files per segment, not Whoosh's compound file: a searcher opening a compound segment
-# copies each part into memory, which at 100,000 articles delays the first search after every
-# publish by a noticeable fraction of a second. Queries run as fast either way.
-COMPOUND = False
 
 _listeners: list[Callable[[str], None]] = []
 
@@ -296,202 +287,6 @@ def _apply(
     _changed(root)
 
 
-# Rebuilt segments skip zlib on posting blocks (a little more disk, less time to write and
-# to decode); readers need no setting for it.
-REBUILD_CODEC = W3Codec(blocklimit=128, compression=0)
-_LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
-
-
-class _Lengths:
-    """Field lengths for the posting writer, each field's column read once (Whoosh's own
-    reader looks each posting's length up in the column file, and checks that a column exists
-    on disk for every posting of a field without one)."""
-
-    def __init__(self, reader: object) -> None:
-        self._reader = reader
-        self._tables: dict[str, list[int]] = {}
-
-    def table(self, fieldname: str) -> list[int]:
-        """Every document's length in `fieldname` (empty for a field without lengths)."""
-        found = self._tables.get(fieldname)
-        if found is None:
-            column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            found = [] if column is None else [_LENGTH_OF_BYTE[b] for b in column.load()]
-            self._tables[fieldname] = found
-        return found
-
-
-_FREQUENCY_VALUES: dict[int, bytes] = {}  # a frequency's stored posting value, once each
-
-
-class _TermPool:
-    """A rebuild's postings grouped by field and term as documents are added.
-
-    Whoosh's own pool keeps one tuple per posting, sorts them all (spilling runs to disk) and
-    hands them to the codec one call per posting. Documents arrive in document order, so a
-    term's postings are already sorted: here they are appended to the term's arrays, and
-    `write_postings` sorts only the terms and passes each posting block to the codec whole.
-    """
-
-    def __init__(self) -> None:
-        # field → term → (document numbers, weights, values, whether the weights are ints)
-        self.fields: dict[str, dict[bytes, tuple[array, array, list[bytes], bool]]] = {}
-        self.postings = 0
-        self.terms = 0
-        self._values: dict[bytes, bytes] = {}  # one bytes object per distinct value
-
-    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
-        fieldname, btext, docnum, weight, vbytes = item
-        terms = self.fields.get(fieldname)
-        if terms is None:
-            terms = self.fields[fieldname] = {}
-        entry = terms.get(btext)
-        if entry is None:
-            # A field's weights are all ints (1 for a plain ID) or all floats; the block's
-            # maximum is stored as given, so its type is kept.
-            entry = terms[btext] = (array("I"), array("d"), [], type(weight) is int)
-            self.terms += 1
-        entry[0].append(docnum)
-        entry[1].append(weight)
-        entry[2].append(self._values.setdefault(vbytes, vbytes) if vbytes else b"")
-        self.postings += 1
-
-    def add_counts(
-        self, fieldname: str, counts: Mapping[str, int], docnum: int, boost: float
-    ) -> tuple[int, bytes | None]:
-        """One document's `{term: frequency}` for a field: what `PreAnalyzed.index` would add
-        a posting at a time. Returns the field's length and the last posting's value."""
-        terms = self.fields.get(fieldname)
-        if terms is None:
-            terms = self.fields[fieldname] = {}
-        length, vbytes = 0, None
-        value_of = _FREQUENCY_VALUES
-        for term, freq in counts.items():
-            btext = term.encode("utf-8")
-            entry = terms.get(btext)
-            if entry is None:
-                entry = terms[btext] = (array("I"), array("d"), [], False)
-                self.terms += 1
-            vbytes = value_of.get(freq) or value_of.setdefault(freq, pack_uint(freq))
-            entry[0].append(docnum)
-            entry[1].append(float(freq) * boost)
-            entry[2].append(vbytes)
-            length += freq
-        self.postings += len(counts)
-        return length, vbytes
-
-    @property
-    def size_mb(self) -> float:
-        """Roughly how much memory the pool holds."""
-        return (self.postings * 24 + self.terms * 300) / 1_048_576
-
-    def cleanup(self) -> None:
-        self.fields.clear()
-
-
-def write_postings(fieldwriter: object, schema: object, pool: _TermPool, lengths: _Lengths) -> None:
-    """Write the pool through the codec's posting writer a block at a time: the same blocks,
-    statistics and term table as Whoosh's `add_postings`, without a call per posting."""
-    for fieldname in sorted(pool.fields):
-        terms = pool.fields[fieldname]
-        table = lengths.table(fieldname)
-        known = len(table)
-        fieldwriter.start_field(fieldname, schema[fieldname])
-        for btext in sorted(terms):
-            ids, weights, values, whole = terms[btext]
-            fieldwriter.start_term(btext)
-            writer = fieldwriter._postwriter
-            limit = writer._blocklimit
-            count = len(ids)
-            for start in range(0, count, limit):
-                end = min(start + limit, count)
-                block = ids[start:end]
-                block_weights = weights[start:end]
-                # What add_posting would gather: non-zero lengths, non-empty values, and
-                # the largest weight before it is stored in single precision.
-                found = [table[d] for d in block if d < known]
-                found = [length for length in found if length]
-                writer._ids = block
-                writer._weights = array("f", block_weights)
-                writer._values = [v for v in values[start:end] if v]
-                heaviest = max(0, max(block_weights))
-                writer._maxweight = int(heaviest) if whole else heaviest
-                writer._minlength = min(found) if found else None
-                writer._maxlength = max(found) if found else 0
-                if end < count:
-                    writer._write_block()
-            fieldwriter.finish_term()
-        fieldwriter.finish_field()
-
-
-def _bulk_writer(ix: Index) -> SegmentWriter:
-    writer = SegmentWriter(ix, limitmb=REBUILD_LIMIT_MB, compound=COMPOUND, codec=REBUILD_CODEC)
-    writer.pool = _TermPool()
-
-    def flush_segment() -> None:  # SegmentWriter._flush_segment, a block at a time
-        writer.perdocwriter.close()
-        reader = writer.per_document_reader()
-        try:
-            write_postings(writer.fieldwriter, writer.schema, writer.pool, _Lengths(reader))
-            writer.fieldwriter.close()
-        finally:
-            reader.close()
-
-    writer._flush_segment = flush_segment
-    if not any(field.vector for _, field in writer.schema.items()):
-        writer.add_document = _adder(writer)
-    return writer
-
-
-def _adder(writer: SegmentWriter) -> Callable[..., None]:
-    """`SegmentWriter.add_document` for the bulk writer: the same per-document records, and a
-    `PreAnalyzed` field's counts go into the pool a field at a time (`_TermPool.add_counts`)."""
-    pool: _TermPool = writer.pool
-    schema = writer.schema
-    perdoc = writer.perdocwriter
-
-    def add_document(**fields: object) -> None:
-        writer._check_state()
-        docnum = writer.docnum
-        docboost = writer._doc_boost(fields)
-        names = sorted(name for name in fields if not name.startswith("_"))
-        writer._check_fields(schema, names)
-        perdoc.start_doc(docnum)
-        try:
-            for name in names:
-                value = fields[name]
-                if value is None:
-                    continue
-                field = schema[name]
-                length, vbytes = 0, None
-                if field.indexed:
-                    boost = writer._field_boost(fields, name, docboost)
-                    if isinstance(value, Mapping) and isinstance(field, PreAnalyzed):
-                        length, vbytes = pool.add_counts(name, value, docnum, boost)
-                    else:
-                        for tbytes, freq, weight, vbytes in field.index(value):
-                            length += freq
-                            pool.add((name, tbytes, docnum, weight * boost, vbytes))
-                    if not field.scorable:
-                        length = 0
-                if field.separate_spelling():
-                    spelling = field.spelling_fieldname(name)
-                    for word in field.spellable_words(value):
-                        pool.add((spelling, word.encode("utf-8"), 0, 1, vbytes))
-                stored = fields.get(f"_stored_{name}", value)
-                perdoc.add_field(name, field, stored if field.stored else None, length)
-                if field.column_type and stored is not None:
-                    perdoc.add_column_value(name, field.column_type, field.to_column_value(stored))
-        except Exception:
-            perdoc.cancel_doc()
-            raise
-        perdoc.finish_doc()
-        writer._added = True
-        writer.docnum += 1
-
-    return add_document
-
-
 @dataclass
 class RebuildPlan:
     keys: dict[str, list[str]]
@@ -519,48 +314,37 @@ def rebuild(
     plan: RebuildPlan | None = None,
     progress: Callable[[int], None] | None = None,
     chunk: int = REBUILD_CHUNK,
+    workers: int | None = None,
 ) -> int:
     """Replace the index with every document the sources hold; returns how many were indexed.
 
     The new index is built in a generation folder of its own while searches go on using the
     live one, and swapped in when complete; a failed rebuild leaves the live index as it was.
-    Text is analysed once (`schema.index_fields`), postings pool in memory by term
-    (`_TermPool`) and are written a block at a time; a pool past `REBUILD_LIMIT_MB` is written
-    as a segment and the next one begins (one segment up to tens of thousands of articles),
-    and nothing is merged afterwards.
+    The documents are read here `chunk` at a time and indexed by `workers` processes (by
+    default one per CPU for a large index, see `bulk.worker_count`), each writing segments
+    of its own (`bulk.build`); nothing is merged afterwards.
     """
     plan = plan or plan_rebuild()
     root = index_dir()
     registered = sources()
-    indexed = 0
+
+    def chunks() -> Iterator[list[SearchDocument]]:
+        for doc_type, keys in plan.keys.items():
+            for start in range(0, len(keys), chunk):
+                yield _load(registered[doc_type], keys[start : start + chunk])
+
     with writer_lock(root, None):
         previous = live_folder(root)
         name = f"{GENERATION_PREFIX}{time.time_ns():x}"
         folder = root / name
         folder.mkdir()
         try:
-            ix = whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
-            writer = _bulk_writer(ix)
-            try:
-                add = writer.add_document
-                for doc_type, keys in plan.keys.items():
-                    for start in range(0, len(keys), chunk):
-                        batch = keys[start : start + chunk]
-                        for doc in _load(registered[doc_type], batch):
-                            add(**index_fields(doc))
-                            indexed += 1
-                        if writer.pool.size_mb > REBUILD_LIMIT_MB:
-                            # Memory stays bounded: this segment is written, the next begins.
-                            writer.commit(merge=False)
-                            writer = _bulk_writer(ix)
-                            add = writer.add_document
-                        if progress:
-                            progress(len(batch))
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit(merge=False)
-            ix.close()
+            indexed = bulk.build(
+                folder,
+                chunks(),
+                workers=bulk.worker_count(plan.total) if workers is None else workers,
+                progress=progress,
+            )
             _write_mark(folder, plan.mark)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)

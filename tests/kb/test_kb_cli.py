@@ -138,6 +138,20 @@ def test_reindex_rebuilds_a_deleted_index_with_a_progress_bar(runner, app, tmp_p
     assert search.search("migration").total == 1
 
 
+def test_reindex_with_worker_processes_indexes_every_article(runner, app, tmp_path):
+    files = {
+        f"note-{n}.md": GOOD.replace("Moving a VM", f"Note {n} on moving a VM") for n in range(6)
+    }
+    imported = runner.invoke(args=["kb", "import", str(_folder(tmp_path, files))])
+    assert imported.exit_code == 0, imported.output
+    result = runner.invoke(args=["kb", "reindex", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 6 document(s)." in result.output
+    assert search.search("moving").total == 6
+    refused = runner.invoke(args=["kb", "reindex", "--workers", "0"])
+    assert refused.exit_code == 2 and "--workers" in refused.output
+
+
 def test_demo_seed_imports_the_shipped_corpus_once(runner, app):
     first = runner.invoke(args=["demo", "seed"])
     assert first.exit_code == 0, first.output

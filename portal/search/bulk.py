@@ -1,0 +1,437 @@
+"""Writing a whole index fast: pooled postings a block at a time, in several processes.
+
+A rebuild writes every document once, so it skips what Whoosh's general writer does for
+incremental writes:
+
+- `_TermPool` groups postings by field and term as documents arrive (already in document
+  order), and `write_postings` hands the codec each posting block whole, instead of
+  sorting one tuple per posting and calling the codec once per posting. The files are byte
+  for byte the ones Whoosh's own writer writes (tests/kb/test_kb_bulk_postings.py).
+- `build` spreads the documents over worker processes (`workers`). Each worker analyses
+  its share and writes Whoosh segments into a part folder of its own; the parent reads the
+  documents from the database and hands them out a chunk at a time, then moves every
+  part's segment files into the index and writes one table of contents listing them all.
+  Scores do not depend on how documents are split into segments: Whoosh sums document
+  frequencies and field lengths over segments, and equal scores are ordered by document id.
+
+Workers are forked and never touch the database or the Flask app: they get documents
+through a queue and report progress and failures through another.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import shutil
+import traceback
+from array import array
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3TermInfo, _lenfield
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, Index
+from whoosh.system import pack_uint, pack_ushort
+from whoosh.util.numeric import byte_to_length
+from whoosh.writing import SegmentWriter
+
+from portal.search.documents import SearchDocument
+from portal.search.schema import PreAnalyzed, build_schema, index_fields
+
+INDEX_NAME = "MAIN"
+REBUILD_LIMIT_MB = 256  # a rebuild's in-memory posting pool before it writes a segment
+# Plain files per segment, not Whoosh's compound file: a searcher opening a compound segment
+# copies each part into memory, which at 100,000 articles delays the first search after every
+# publish by a noticeable fraction of a second. Queries run as fast either way.
+COMPOUND = False
+MAX_WORKERS = 4
+# Below this many documents one process builds the index: starting workers costs more than
+# it saves.
+PARALLEL_MIN_DOCUMENTS = 1_000
+WORKER_POLL_SECONDS = 0.5  # how often the parent checks that its workers are still alive
+PART_PREFIX = "part-"
+INLINE_POSTINGS = 1  # posting lists this short live in the term table (`_inlined`)
+
+# Rebuilt segments skip zlib on posting blocks (a little more disk, less time to write and
+# to decode); readers need no setting for it.
+REBUILD_CODEC = W3Codec(blocklimit=128, compression=0)
+_LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
+
+
+class _Lengths:
+    """Field lengths for the posting writer, each field's column read once (Whoosh's own
+    reader looks each posting's length up in the column file, and checks that a column exists
+    on disk for every posting of a field without one)."""
+
+    def __init__(self, reader: object) -> None:
+        self._reader = reader
+        self._tables: dict[str, list[int]] = {}
+
+    def table(self, fieldname: str) -> list[int]:
+        """Every document's length in `fieldname` (empty for a field without lengths)."""
+        found = self._tables.get(fieldname)
+        if found is None:
+            column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            found = [] if column is None else [_LENGTH_OF_BYTE[b] for b in column.load()]
+            self._tables[fieldname] = found
+        return found
+
+
+_FREQUENCY_VALUES: dict[int, bytes] = {}  # a frequency's stored posting value, once each
+
+
+class _TermPool:
+    """A rebuild's postings grouped by field and term as documents are added.
+
+    Whoosh's own pool keeps one tuple per posting, sorts them all (spilling runs to disk) and
+    hands them to the codec one call per posting. Documents arrive in document order, so a
+    term's postings are already sorted: here they are appended to the term's arrays, and
+    `write_postings` sorts only the terms and passes each posting block to the codec whole.
+    """
+
+    def __init__(self) -> None:
+        # field → term → (document numbers, weights, values, whether the weights are ints)
+        self.fields: dict[str, dict[bytes, tuple[array, array, list[bytes], bool]]] = {}
+        self.postings = 0
+        self.terms = 0
+        self._values: dict[bytes, bytes] = {}  # one bytes object per distinct value
+
+    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        fieldname, btext, docnum, weight, vbytes = item
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+        entry = terms.get(btext)
+        if entry is None:
+            # A field's weights are all ints (1 for a plain ID) or all floats; the block's
+            # maximum is stored as given, so its type is kept.
+            entry = terms[btext] = (array("I"), array("d"), [], type(weight) is int)
+            self.terms += 1
+        entry[0].append(docnum)
+        entry[1].append(weight)
+        entry[2].append(self._values.setdefault(vbytes, vbytes) if vbytes else b"")
+        self.postings += 1
+
+    def add_counts(
+        self, fieldname: str, counts: Mapping[str, int], docnum: int, boost: float
+    ) -> tuple[int, bytes | None]:
+        """One document's `{term: frequency}` for a field: what `PreAnalyzed.index` would add
+        a posting at a time. Returns the field's length and the last posting's value."""
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+        length, vbytes = 0, None
+        value_of = _FREQUENCY_VALUES
+        for term, freq in counts.items():
+            btext = term.encode("utf-8")
+            entry = terms.get(btext)
+            if entry is None:
+                entry = terms[btext] = (array("I"), array("d"), [], False)
+                self.terms += 1
+            vbytes = value_of.get(freq) or value_of.setdefault(freq, pack_uint(freq))
+            entry[0].append(docnum)
+            entry[1].append(float(freq) * boost)
+            entry[2].append(vbytes)
+            length += freq
+        self.postings += len(counts)
+        return length, vbytes
+
+    @property
+    def size_mb(self) -> float:
+        """Roughly how much memory the pool holds."""
+        return (self.postings * 24 + self.terms * 300) / 1_048_576
+
+    def cleanup(self) -> None:
+        self.fields.clear()
+
+
+def write_postings(fieldwriter: object, schema: object, pool: _TermPool, lengths: _Lengths) -> None:
+    """Write the pool through the codec's posting writer a block at a time: the same blocks,
+    statistics and term table as Whoosh's `add_postings`, without a call per posting. A term
+    with a single posting (most phrase pairs, every document id) is kept in the term table
+    itself (`_inlined`), as the W3 format allows."""
+    for fieldname in sorted(pool.fields):
+        terms = pool.fields[fieldname]
+        table = lengths.table(fieldname)
+        known = len(table)
+        fieldwriter.start_field(fieldname, schema[fieldname])
+        field_key = pack_ushort(fieldwriter._fieldid)
+        add_term = fieldwriter._tindex.add
+        for btext in sorted(terms):
+            ids, weights, values, whole = terms[btext]
+            count = len(ids)
+            if count <= INLINE_POSTINGS:
+                add_term(field_key + btext, _inlined(ids, weights, values, whole, table, known))
+                continue
+            fieldwriter.start_term(btext)
+            writer = fieldwriter._postwriter
+            limit = writer._blocklimit
+            for start in range(0, count, limit):
+                end = min(start + limit, count)
+                block = ids[start:end]
+                block_weights = weights[start:end]
+                # What add_posting would gather: non-zero lengths, non-empty values, and
+                # the largest weight before it is stored in single precision.
+                found = [table[d] for d in block if d < known]
+                found = [length for length in found if length]
+                writer._ids = block
+                writer._weights = array("f", block_weights)
+                writer._values = [v for v in values[start:end] if v]
+                heaviest = max(0, max(block_weights))
+                writer._maxweight = int(heaviest) if whole else heaviest
+                writer._minlength = min(found) if found else None
+                writer._maxlength = max(found) if found else 0
+                if end < count:
+                    writer._write_block()
+            fieldwriter.finish_term()
+        fieldwriter.finish_field()
+
+
+def _inlined(
+    ids: array, weights: array, values: list[bytes], whole: bool, table: list[int], known: int
+) -> bytes:
+    """A short posting list as a term table entry with its postings inline: the statistics
+    `W3TermInfo.add_block` would take from the one block, and the postings a W3 reader hands
+    to a `ListMatcher`. (Whoosh's own writer cannot inline: its `finish_postings` calls a
+    `set_inline` that `W3TermInfo` lacks.)"""
+    stored = array("f", weights)  # the single precision a block stores
+    found = [length for length in (table[d] for d in ids if d < known) if length]
+    heaviest = max(0, max(weights))
+    info = W3TermInfo()
+    info._weight = sum(stored)
+    info._df = len(ids)
+    info._minlength = min(found) if found else None
+    info._maxlength = max(found) if found else 0
+    info._maxweight = int(heaviest) if whole else heaviest
+    info._minid, info._maxid = ids[0], ids[-1]
+    info.set_inlined(ids, stored, [v for v in values if v])
+    return info.to_bytes()
+
+
+def bulk_writer(ix: Index) -> SegmentWriter:
+    writer = SegmentWriter(ix, limitmb=REBUILD_LIMIT_MB, compound=COMPOUND, codec=REBUILD_CODEC)
+    writer.pool = _TermPool()
+
+    def flush_segment() -> None:  # SegmentWriter._flush_segment, a block at a time
+        writer.perdocwriter.close()
+        reader = writer.per_document_reader()
+        try:
+            write_postings(writer.fieldwriter, writer.schema, writer.pool, _Lengths(reader))
+            writer.fieldwriter.close()
+        finally:
+            reader.close()
+
+    writer._flush_segment = flush_segment
+    if not any(field.vector for _, field in writer.schema.items()):
+        writer.add_document = _adder(writer)
+    return writer
+
+
+def _adder(writer: SegmentWriter) -> Callable[..., None]:
+    """`SegmentWriter.add_document` for the bulk writer: the same per-document records, and a
+    `PreAnalyzed` field's counts go into the pool a field at a time (`_TermPool.add_counts`)."""
+    pool: _TermPool = writer.pool
+    schema = writer.schema
+    perdoc = writer.perdocwriter
+
+    def add_document(**fields: object) -> None:
+        writer._check_state()
+        docnum = writer.docnum
+        docboost = writer._doc_boost(fields)
+        names = sorted(name for name in fields if not name.startswith("_"))
+        writer._check_fields(schema, names)
+        perdoc.start_doc(docnum)
+        try:
+            for name in names:
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length, vbytes = 0, None
+                if field.indexed:
+                    boost = writer._field_boost(fields, name, docboost)
+                    if isinstance(value, Mapping) and isinstance(field, PreAnalyzed):
+                        length, vbytes = pool.add_counts(name, value, docnum, boost)
+                    else:
+                        for tbytes, freq, weight, vbytes in field.index(value):
+                            length += freq
+                            pool.add((name, tbytes, docnum, weight * boost, vbytes))
+                    if not field.scorable:
+                        length = 0
+                if field.separate_spelling():
+                    spelling = field.spelling_fieldname(name)
+                    for word in field.spellable_words(value):
+                        pool.add((spelling, word.encode("utf-8"), 0, 1, vbytes))
+                stored = fields.get(f"_stored_{name}", value)
+                perdoc.add_field(name, field, stored if field.stored else None, length)
+                if field.column_type and stored is not None:
+                    perdoc.add_column_value(name, field.column_type, field.to_column_value(stored))
+        except Exception:
+            perdoc.cancel_doc()
+            raise
+        perdoc.finish_doc()
+        writer._added = True
+        writer.docnum += 1
+
+    return add_document
+
+
+def worker_count(documents: int) -> int:
+    """How many processes should build an index of `documents`: one per CPU this process may
+    use (at most `MAX_WORKERS`), or one for a small index."""
+    if documents < PARALLEL_MIN_DOCUMENTS:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_WORKERS))
+
+
+def build(
+    folder: Path,
+    chunks: Iterable[list[SearchDocument]],
+    *,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Index every chunk of documents into a new, empty Whoosh index in `folder`; returns
+    how many documents were indexed. With `workers` above 1 the chunks are indexed by that
+    many forked processes; the index is the same either way, but for how documents are
+    spread over segments."""
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        return _build_in_parts(folder, chunks, workers, progress)
+    ix = whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
+    try:
+        return _write_chunks(ix, chunks, progress)
+    finally:
+        ix.close()
+
+
+def _write_chunks(
+    ix: Index, chunks: Iterable[list[SearchDocument]], progress: Callable[[int], None] | None
+) -> int:
+    """Add the chunks' documents to `ix`, a segment per `REBUILD_LIMIT_MB` of postings."""
+    indexed = 0
+    writer = bulk_writer(ix)
+    try:
+        for chunk in chunks:
+            add = writer.add_document
+            for doc in chunk:
+                add(**index_fields(doc))
+            indexed += len(chunk)
+            if writer.pool.size_mb > REBUILD_LIMIT_MB:
+                # Memory stays bounded: this segment is written, the next begins.
+                writer.commit(merge=False)
+                writer = bulk_writer(ix)
+            if progress:
+                progress(len(chunk))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(merge=False)
+    return indexed
+
+
+def _build_in_parts(
+    folder: Path,
+    chunks: Iterable[list[SearchDocument]],
+    workers: int,
+    progress: Callable[[int], None] | None,
+) -> int:
+    context = multiprocessing.get_context("fork")
+    tasks = context.Queue(maxsize=workers * 2)  # a few chunks in flight: memory stays bounded
+    reports = context.Queue()
+    parts = [folder / f"{PART_PREFIX}{n}" for n in range(workers)]
+    processes = [
+        context.Process(target=_worker, args=(part, tasks, reports), daemon=True) for part in parts
+    ]
+    for process in processes:
+        process.start()
+    pending = {"indexed": 0, "finished": 0}
+
+    def drain(block: bool) -> None:
+        """Take the workers' reports; raise if one failed or died."""
+        while True:
+            try:
+                kind, value = reports.get(timeout=WORKER_POLL_SECONDS if block else 0)
+            except queue.Empty:
+                if any(p.exitcode not in (None, 0) for p in processes):
+                    raise RuntimeError("an index worker died") from None
+                return
+            if kind == "failed":
+                raise RuntimeError(f"an index worker failed:\n{value}")
+            if kind == "progress":
+                pending["indexed"] += value
+                if progress:
+                    progress(value)
+            elif kind == "finished":
+                pending["finished"] += 1
+                return
+
+    try:
+        for chunk in chunks:
+            while True:
+                try:
+                    tasks.put(chunk, timeout=WORKER_POLL_SECONDS)
+                    break
+                except queue.Full:
+                    drain(block=False)
+            drain(block=False)
+        for _ in processes:
+            tasks.put(None)
+        while pending["finished"] < workers:
+            drain(block=True)
+        for process in processes:
+            process.join()
+        _join_parts(folder, parts)
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        tasks.cancel_join_thread()  # chunks no worker will read must not hold up exit
+        tasks.close()
+        reports.close()
+        for part in parts:
+            shutil.rmtree(part, ignore_errors=True)
+    return pending["indexed"]
+
+
+def _worker(part: Path, tasks: multiprocessing.Queue, reports: multiprocessing.Queue) -> None:
+    """A forked worker: index chunks from `tasks` into the index in `part` until told to stop."""
+
+    def chunks() -> Iterable[list[SearchDocument]]:
+        while (chunk := tasks.get()) is not None:
+            yield chunk
+
+    try:
+        part.mkdir()
+        ix = whoosh_index.create_in(str(part), build_schema(), indexname=INDEX_NAME)
+        _write_chunks(ix, chunks(), lambda count: reports.put(("progress", count)))
+        ix.close()
+    except BaseException:  # reported to the parent, which raises it there
+        reports.put(("failed", traceback.format_exc()))
+        return
+    reports.put(("finished", None))
+
+
+def _join_parts(folder: Path, parts: list[Path]) -> None:
+    """One index in `folder` made of every part's segments: their files moved in, and a
+    table of contents listing them all."""
+    segments = []
+    schema = build_schema()
+    for part in parts:
+        ix = whoosh_index.open_dir(str(part), indexname=INDEX_NAME)
+        found = ix._segments()
+        ix.close()
+        for segment in found:
+            prefix = f"{segment.segment_id()}."
+            for path in part.iterdir():
+                if path.name.startswith(prefix):
+                    os.replace(path, folder / path.name)
+        segments.extend(found)
+    storage = FileStorage(str(folder))
+    TOC(schema, segments, 1).write(storage, INDEX_NAME)
