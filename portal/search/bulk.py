@@ -27,14 +27,16 @@ import shutil
 import traceback
 from array import array
 from collections.abc import Callable, Iterable, Mapping
+from itertools import chain
 from pathlib import Path
+from pickle import dumps
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3TermInfo, _lenfield
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, Index
 from whoosh.system import pack_uint, pack_ushort
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from portal.search.documents import SearchDocument
@@ -52,6 +54,7 @@ MAX_WORKERS = 4
 PARALLEL_MIN_DOCUMENTS = 1_000
 WORKER_POLL_SECONDS = 0.5  # how often the parent checks that its workers are still alive
 PART_PREFIX = "part-"
+MAX_REMEMBERED_VALUES = 1_000
 INLINE_POSTINGS = 1  # posting lists this short live in the term table (`_inlined`)
 
 # Rebuilt segments skip zlib on posting blocks (a little more disk, less time to write and
@@ -79,7 +82,15 @@ class _Lengths:
         return found
 
 
-_FREQUENCY_VALUES: dict[int, bytes] = {}  # a frequency's stored posting value, once each
+class _FrequencyValues(dict):
+    """A frequency's stored posting value (`pack_uint`), one bytes object per frequency."""
+
+    def __missing__(self, freq: int) -> bytes:
+        value = self[freq] = pack_uint(freq)
+        return value
+
+
+_FREQUENCY_VALUES = _FrequencyValues()
 
 
 class _TermPool:
@@ -89,11 +100,17 @@ class _TermPool:
     hands them to the codec one call per posting. Documents arrive in document order, so a
     term's postings are already sorted: here they are appended to the term's arrays, and
     `write_postings` sorts only the terms and passes each posting block to the codec whole.
+    A counted (`PreAnalyzed`) field keeps just each posting's document and frequency: its
+    weight is the frequency times the document's field boost (kept apart, for the few
+    documents that have one), its stored value the frequency packed.
     """
 
     def __init__(self) -> None:
         # field → term → (document numbers, weights, values, whether the weights are ints)
         self.fields: dict[str, dict[bytes, tuple[array, array, list[bytes], bool]]] = {}
+        # field → term → (document numbers, frequencies), for counted fields
+        self.counted: dict[str, dict[str, tuple[array, array]]] = {}
+        self.boosts: dict[str, dict[int, float]] = {}  # field → document → boost, if not 1
         self.postings = 0
         self.terms = 0
         self._values: dict[bytes, bytes] = {}  # one bytes object per distinct value
@@ -119,24 +136,59 @@ class _TermPool:
     ) -> tuple[int, bytes | None]:
         """One document's `{term: frequency}` for a field: what `PreAnalyzed.index` would add
         a posting at a time. Returns the field's length and the last posting's value."""
-        terms = self.fields.get(fieldname)
+        if not counts:
+            return 0, None
+        terms = self.counted.get(fieldname)
         if terms is None:
-            terms = self.fields[fieldname] = {}
-        length, vbytes = 0, None
-        value_of = _FREQUENCY_VALUES
+            terms = self.counted[fieldname] = {}
+        if boost != 1.0:
+            self.boosts.setdefault(fieldname, {})[docnum] = boost
+        get = terms.get
         for term, freq in counts.items():
-            btext = term.encode("utf-8")
-            entry = terms.get(btext)
+            entry = get(term)
             if entry is None:
-                entry = terms[btext] = (array("I"), array("d"), [], False)
+                entry = terms[term] = (array("I"), array("I"))
                 self.terms += 1
-            vbytes = value_of.get(freq) or value_of.setdefault(freq, pack_uint(freq))
             entry[0].append(docnum)
-            entry[1].append(float(freq) * boost)
-            entry[2].append(vbytes)
-            length += freq
+            entry[1].append(freq)
         self.postings += len(counts)
-        return length, vbytes
+        return sum(counts.values()), _FREQUENCY_VALUES[next(reversed(counts.values()))]
+
+    def field_names(self) -> list[str]:
+        return sorted(set(self.fields) | set(self.counted))
+
+    def terms_of(self, fieldname: str) -> dict[bytes, tuple[array, array, list[bytes], bool]]:
+        """A field's posting lists by term: (document numbers, weights, values, whether the
+        weights are ints)."""
+        terms = dict(self.fields.get(fieldname, {}))
+        boosts = self.boosts.get(fieldname)
+        values_of = _FREQUENCY_VALUES.__getitem__
+        for term, (ids, freqs) in self.counted.get(fieldname, {}).items():
+            weights = (
+                array("d", [f * boosts.get(d, 1.0) for d, f in zip(ids, freqs, strict=True)])
+                if boosts
+                else freqs
+            )
+            entry = (ids, weights, list(map(values_of, freqs)), False)
+            btext = term.encode("utf-8")
+            other = terms.get(btext)
+            if other is not None:  # the same term added a posting at a time for other documents
+                merged = sorted(
+                    zip(
+                        chain(other[0], ids),
+                        chain(other[1], weights),
+                        chain(other[2], entry[2]),
+                        strict=True,
+                    )
+                )
+                entry = (
+                    array("I", [m[0] for m in merged]),
+                    array("d", [m[1] for m in merged]),
+                    [m[2] for m in merged],
+                    other[3],
+                )
+            terms[btext] = entry
+        return terms
 
     @property
     def size_mb(self) -> float:
@@ -145,6 +197,8 @@ class _TermPool:
 
     def cleanup(self) -> None:
         self.fields.clear()
+        self.counted.clear()
+        self.boosts.clear()
 
 
 def write_postings(fieldwriter: object, schema: object, pool: _TermPool, lengths: _Lengths) -> None:
@@ -152,8 +206,8 @@ def write_postings(fieldwriter: object, schema: object, pool: _TermPool, lengths
     statistics and term table as Whoosh's `add_postings`, without a call per posting. A term
     with a single posting (most phrase pairs, every document id) is kept in the term table
     itself (`_inlined`), as the W3 format allows."""
-    for fieldname in sorted(pool.fields):
-        terms = pool.fields[fieldname]
+    for fieldname in pool.field_names():
+        terms = pool.terms_of(fieldname)
         table = lengths.table(fieldname)
         known = len(table)
         fieldwriter.start_field(fieldname, schema[fieldname])
@@ -180,7 +234,7 @@ def write_postings(fieldwriter: object, schema: object, pool: _TermPool, lengths
                 writer._weights = array("f", block_weights)
                 writer._values = [v for v in values[start:end] if v]
                 heaviest = max(0, max(block_weights))
-                writer._maxweight = int(heaviest) if whole else heaviest
+                writer._maxweight = int(heaviest) if whole else float(heaviest)
                 writer._minlength = min(found) if found else None
                 writer._maxlength = max(found) if found else 0
                 if end < count:
@@ -189,25 +243,30 @@ def write_postings(fieldwriter: object, schema: object, pool: _TermPool, lengths
         fieldwriter.finish_field()
 
 
+_TERM_INFO = W3TermInfo._struct
+
+
 def _inlined(
     ids: array, weights: array, values: list[bytes], whole: bool, table: list[int], known: int
 ) -> bytes:
     """A short posting list as a term table entry with its postings inline: the statistics
-    `W3TermInfo.add_block` would take from the one block, and the postings a W3 reader hands
-    to a `ListMatcher`. (Whoosh's own writer cannot inline: its `finish_postings` calls a
-    `set_inline` that `W3TermInfo` lacks.)"""
+    `W3TermInfo.add_block` would take from the one block, packed as `W3TermInfo.to_bytes`
+    packs them, then the postings a W3 reader hands to a `ListMatcher`. (Whoosh's own writer
+    cannot inline: its `finish_postings` calls a `set_inline` that `W3TermInfo` lacks.)"""
     stored = array("f", weights)  # the single precision a block stores
     found = [length for length in (table[d] for d in ids if d < known) if length]
     heaviest = max(0, max(weights))
-    info = W3TermInfo()
-    info._weight = sum(stored)
-    info._df = len(ids)
-    info._minlength = min(found) if found else None
-    info._maxlength = max(found) if found else 0
-    info._maxweight = int(heaviest) if whole else heaviest
-    info._minid, info._maxid = ids[0], ids[-1]
-    info.set_inlined(ids, stored, [v for v in values if v])
-    return info.to_bytes()
+    head = _TERM_INFO.pack(
+        True,
+        sum(stored),
+        len(ids),
+        length_to_byte(min(found)) if found else 0,
+        length_to_byte(max(found)) if found else 0,
+        int(heaviest) if whole else float(heaviest),
+        ids[0],
+        ids[-1],
+    )
+    return head + dumps((tuple(ids), tuple(stored), tuple(v for v in values if v)), 2)
 
 
 def bulk_writer(ix: Index) -> SegmentWriter:
@@ -231,10 +290,24 @@ def bulk_writer(ix: Index) -> SegmentWriter:
 
 def _adder(writer: SegmentWriter) -> Callable[..., None]:
     """`SegmentWriter.add_document` for the bulk writer: the same per-document records, and a
-    `PreAnalyzed` field's counts go into the pool a field at a time (`_TermPool.add_counts`)."""
+    `PreAnalyzed` field's counts go into the pool a field at a time (`_TermPool.add_counts`).
+    A value that repeats across documents (a type, a product, a list of versions) is
+    analysed once: up to `MAX_REMEMBERED_VALUES` per field are remembered."""
     pool: _TermPool = writer.pool
     schema = writer.schema
     perdoc = writer.perdocwriter
+    remembered: dict[str, dict[str, list[tuple[bytes, int, float, bytes]]]] = {}
+
+    def postings_of(name: str, field: object, value: object) -> Iterable:
+        if not isinstance(value, str):
+            return field.index(value)
+        known = remembered.setdefault(name, {})
+        found = known.get(value)
+        if found is None:
+            found = list(field.index(value))
+            if len(known) < MAX_REMEMBERED_VALUES:
+                known[value] = found
+        return found
 
     def add_document(**fields: object) -> None:
         writer._check_state()
@@ -255,7 +328,7 @@ def _adder(writer: SegmentWriter) -> Callable[..., None]:
                     if isinstance(value, Mapping) and isinstance(field, PreAnalyzed):
                         length, vbytes = pool.add_counts(name, value, docnum, boost)
                     else:
-                        for tbytes, freq, weight, vbytes in field.index(value):
+                        for tbytes, freq, weight, vbytes in postings_of(name, field, value):
                             length += freq
                             pool.add((name, tbytes, docnum, weight * boost, vbytes))
                     if not field.scorable:
