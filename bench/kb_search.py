@@ -207,7 +207,7 @@ def main(argv: list[str]) -> int:
         "\nHTTP fragment p95 / FTS5 p95: "
         + ", ".join(f"{size:,}: {r['HTTP /kb/ fragment']:.2f}" for size, r in ratios.items())
     )
-    print("Targets: <= 1.0 at 10,000 articles, <= 3.0 at 100,000.")
+    print("Targets: <= 1.0 at 10,000 articles, <= 2.0 at 100,000.")
     return 0
 
 
