@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from portal.extensions import db
 from portal.links import public_path
@@ -27,8 +27,8 @@ DOCUMENT_COLUMNS = (
 )
 
 
-def article_document(article: Article) -> SearchDocument:
-    """An article (or a row of its `DOCUMENT_COLUMNS`) as a search document."""
+def article_document(article: Article | Row) -> SearchDocument:
+    """An article, or a row of its `DOCUMENT_COLUMNS`, as a search document."""
     return SearchDocument(
         type=DOC_TYPE,
         key=article.slug,

@@ -5,8 +5,10 @@ incremental writes:
 
 - `_TermPool` groups postings by field and term as documents arrive (already in document
   order), and `write_postings` hands the codec each posting block whole, instead of
-  sorting one tuple per posting and calling the codec once per posting. The files are byte
-  for byte the ones Whoosh's own writer writes (tests/kb/test_kb_bulk_postings.py).
+  sorting one tuple per posting and calling the codec once per posting. A one-posting list
+  (most phrase pairs, every document id) is kept in the term table instead of a block of its
+  own, which the W3 format allows. Every term's statistics and postings are those Whoosh's
+  own writer writes (tests/kb/test_kb_bulk_postings.py).
 - `build` spreads the documents over worker processes (`workers`). Each worker analyses
   its share and writes Whoosh segments into a part folder of its own; the parent reads the
   documents from the database and hands them out a chunk at a time, then moves every
@@ -14,8 +16,8 @@ incremental writes:
   Scores do not depend on how documents are split into segments: Whoosh sums document
   frequencies and field lengths over segments, and equal scores are ordered by document id.
 
-Workers are forked and never touch the database or the Flask app: they get documents
-through a queue and report progress and failures through another.
+Workers are forked and never touch the database or the Flask app: each gets its chunks
+through a queue of its own, and all report progress and failures through one queue back.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from portal.search.documents import SearchDocument
 from portal.search.schema import PreAnalyzed, build_schema, index_fields
 
 INDEX_NAME = "MAIN"
-REBUILD_LIMIT_MB = 256  # a rebuild's in-memory posting pool before it writes a segment
+REBUILD_LIMIT_MB = 256  # a rebuild's in-memory posting pool (all workers') before a segment
 # Plain files per segment, not Whoosh's compound file: a searcher opening a compound segment
 # copies each part into memory, which at 100,000 articles delays the first search after every
 # publish by a noticeable fraction of a second. Queries run as fast either way.
@@ -251,8 +253,9 @@ def _inlined(
 ) -> bytes:
     """A short posting list as a term table entry with its postings inline: the statistics
     `W3TermInfo.add_block` would take from the one block, packed as `W3TermInfo.to_bytes`
-    packs them, then the postings a W3 reader hands to a `ListMatcher`. (Whoosh's own writer
-    cannot inline: its `finish_postings` calls a `set_inline` that `W3TermInfo` lacks.)"""
+    packs them, then the postings a W3 reader hands to a `ListMatcher`, a value (empty for an
+    ID field) for every document, as a merge reads them back. (Whoosh's own writer cannot
+    inline: its `finish_postings` calls a `set_inline` that `W3TermInfo` lacks.)"""
     stored = array("f", weights)  # the single precision a block stores
     found = [length for length in (table[d] for d in ids if d < known) if length]
     heaviest = max(0, max(weights))
@@ -266,7 +269,7 @@ def _inlined(
         ids[0],
         ids[-1],
     )
-    return head + dumps((tuple(ids), tuple(stored), tuple(v for v in values if v)), 2)
+    return head + dumps((tuple(ids), tuple(stored), tuple(values)), 2)
 
 
 def bulk_writer(ix: Index) -> SegmentWriter:
@@ -291,15 +294,15 @@ def bulk_writer(ix: Index) -> SegmentWriter:
 def _adder(writer: SegmentWriter) -> Callable[..., None]:
     """`SegmentWriter.add_document` for the bulk writer: the same per-document records, and a
     `PreAnalyzed` field's counts go into the pool a field at a time (`_TermPool.add_counts`).
-    A value that repeats across documents (a type, a product, a list of versions) is
-    analysed once: up to `MAX_REMEMBERED_VALUES` per field are remembered."""
+    An ID or keyword value that repeats across documents (a type, a product, a list of
+    versions) is analysed once: up to `MAX_REMEMBERED_VALUES` per field are remembered."""
     pool: _TermPool = writer.pool
     schema = writer.schema
     perdoc = writer.perdocwriter
     remembered: dict[str, dict[str, list[tuple[bytes, int, float, bytes]]]] = {}
 
     def postings_of(name: str, field: object, value: object) -> Iterable:
-        if not isinstance(value, str):
+        if field.scorable or not isinstance(value, str):  # text: rarely the same twice
             return field.index(value)
         known = remembered.setdefault(name, {})
         found = known.get(value)
@@ -372,21 +375,25 @@ def build(
 ) -> int:
     """Index every chunk of documents into a new, empty Whoosh index in `folder`; returns
     how many documents were indexed. With `workers` above 1 the chunks are indexed by that
-    many forked processes; the index is the same either way, but for how documents are
-    spread over segments."""
+    many forked processes, chunk n by worker n mod `workers`, so the same documents end up in
+    the same segments in the same order on every rebuild. The index ranks the same either
+    way: only how documents are spread over segments differs."""
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         return _build_in_parts(folder, chunks, workers, progress)
     ix = whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
     try:
-        return _write_chunks(ix, chunks, progress)
+        return _write_chunks(ix, chunks, progress, REBUILD_LIMIT_MB)
     finally:
         ix.close()
 
 
 def _write_chunks(
-    ix: Index, chunks: Iterable[list[SearchDocument]], progress: Callable[[int], None] | None
+    ix: Index,
+    chunks: Iterable[list[SearchDocument]],
+    progress: Callable[[int], None] | None,
+    limit_mb: float,
 ) -> int:
-    """Add the chunks' documents to `ix`, a segment per `REBUILD_LIMIT_MB` of postings."""
+    """Add the chunks' documents to `ix`, a segment per `limit_mb` of pooled postings."""
     indexed = 0
     writer = bulk_writer(ix)
     try:
@@ -395,7 +402,7 @@ def _write_chunks(
             for doc in chunk:
                 add(**index_fields(doc))
             indexed += len(chunk)
-            if writer.pool.size_mb > REBUILD_LIMIT_MB:
+            if writer.pool.size_mb > limit_mb:
                 # Memory stays bounded: this segment is written, the next begins.
                 writer.commit(merge=False)
                 writer = bulk_writer(ix)
@@ -408,82 +415,125 @@ def _write_chunks(
     return indexed
 
 
-def _build_in_parts(
-    folder: Path,
-    chunks: Iterable[list[SearchDocument]],
-    workers: int,
-    progress: Callable[[int], None] | None,
-) -> int:
-    context = multiprocessing.get_context("fork")
-    tasks = context.Queue(maxsize=workers * 2)  # a few chunks in flight: memory stays bounded
-    reports = context.Queue()
-    parts = [folder / f"{PART_PREFIX}{n}" for n in range(workers)]
-    processes = [
-        context.Process(target=_worker, args=(part, tasks, reports), daemon=True) for part in parts
-    ]
-    for process in processes:
-        process.start()
-    pending = {"indexed": 0, "finished": 0}
+class _Workers:
+    """Forked index workers, each with a queue of chunks to index (a few at most, so memory
+    stays bounded) and one queue of reports back: ("progress", documents), ("finished", None)
+    or ("failed", traceback)."""
 
-    def drain(block: bool) -> None:
-        """Take the workers' reports; raise if one failed or died."""
+    def __init__(self, folder: Path, count: int, progress: Callable[[int], None] | None):
+        context = multiprocessing.get_context("fork")
+        self.parts = [folder / f"{PART_PREFIX}{n}" for n in range(count)]
+        self.tasks = [context.Queue(maxsize=2) for _ in self.parts]
+        self.reports = context.Queue()
+        self.progress = progress
+        self.indexed = 0
+        self.finished = 0
+        # The pool limit is shared out, so a rebuild pools about as much as one process did.
+        limit_mb = REBUILD_LIMIT_MB / count
+        self.processes = [
+            context.Process(
+                target=_worker,
+                args=(part, tasks, self.reports, os.getpid(), limit_mb),
+                daemon=True,
+            )
+            for part, tasks in zip(self.parts, self.tasks, strict=True)
+        ]
+        for process in self.processes:
+            process.start()
+
+    def send(self, number: int, chunk: list[SearchDocument] | None) -> None:
+        """Queue a chunk (None: the end) for worker `number`, taking reports while it waits."""
         while True:
             try:
-                kind, value = reports.get(timeout=WORKER_POLL_SECONDS if block else 0)
+                self.tasks[number].put(chunk, timeout=WORKER_POLL_SECONDS)
+                break
+            except queue.Full:
+                self.take_reports(wait=False)
+        self.take_reports(wait=False)
+
+    def take_reports(self, wait: bool) -> None:
+        """Take the reports there are (with `wait`, up to one poll interval for the next);
+        raise if a worker failed or died."""
+        while True:
+            try:
+                kind, value = self.reports.get(timeout=WORKER_POLL_SECONDS if wait else 0)
             except queue.Empty:
-                if any(p.exitcode not in (None, 0) for p in processes):
+                if any(p.exitcode not in (None, 0) for p in self.processes):
                     raise RuntimeError("an index worker died") from None
                 return
             if kind == "failed":
                 raise RuntimeError(f"an index worker failed:\n{value}")
             if kind == "progress":
-                pending["indexed"] += value
-                if progress:
-                    progress(value)
-            elif kind == "finished":
-                pending["finished"] += 1
-                return
+                self.indexed += value
+                if self.progress:
+                    self.progress(value)
+            else:
+                self.finished += 1
+                if wait:
+                    return
 
-    try:
-        for chunk in chunks:
-            while True:
-                try:
-                    tasks.put(chunk, timeout=WORKER_POLL_SECONDS)
-                    break
-                except queue.Full:
-                    drain(block=False)
-            drain(block=False)
-        for _ in processes:
-            tasks.put(None)
-        while pending["finished"] < workers:
-            drain(block=True)
-        for process in processes:
-            process.join()
-        _join_parts(folder, parts)
-    finally:
-        for process in processes:
+    def close(self) -> None:
+        for process in self.processes:
             if process.is_alive():
                 process.terminate()
-                process.join()
-        tasks.cancel_join_thread()  # chunks no worker will read must not hold up exit
-        tasks.close()
-        reports.close()
-        for part in parts:
+            process.join()
+        for tasks in self.tasks:
+            tasks.cancel_join_thread()  # chunks no worker will read must not hold up exit
+            tasks.close()
+        self.reports.close()
+        for part in self.parts:
             shutil.rmtree(part, ignore_errors=True)
-    return pending["indexed"]
 
 
-def _worker(part: Path, tasks: multiprocessing.Queue, reports: multiprocessing.Queue) -> None:
-    """A forked worker: index chunks from `tasks` into the index in `part` until told to stop."""
+def _build_in_parts(
+    folder: Path,
+    chunks: Iterable[list[SearchDocument]],
+    count: int,
+    progress: Callable[[int], None] | None,
+) -> int:
+    workers = _Workers(folder, count, progress)
+    try:
+        for number, chunk in enumerate(chunks):
+            workers.send(number % count, chunk)
+        for number in range(count):
+            workers.send(number, None)
+        while workers.finished < count:
+            workers.take_reports(wait=True)
+        for process in workers.processes:
+            process.join()
+        _join_parts(folder, workers.parts)
+    finally:
+        workers.close()
+    return workers.indexed
+
+
+def _worker(
+    part: Path,
+    tasks: multiprocessing.Queue,
+    reports: multiprocessing.Queue,
+    parent: int,
+    limit_mb: float,
+) -> None:
+    """A forked worker: index chunks from `tasks` into the index in `part` until told to stop.
+    It stops too if the parent is gone (killed, say), so it never holds the index folder's
+    writer lock, inherited with the parent's open files, for longer than a poll interval."""
 
     def chunks() -> Iterable[list[SearchDocument]]:
-        while (chunk := tasks.get()) is not None:
+        while True:
+            try:
+                chunk = tasks.get(timeout=WORKER_POLL_SECONDS)
+            except queue.Empty:
+                if os.getppid() != parent:
+                    raise RuntimeError("the rebuild was abandoned") from None
+                continue
+            if chunk is None:
+                return
             yield chunk
 
     try:
         part.mkdir()
         ix = whoosh_index.create_in(str(part), build_schema(), indexname=INDEX_NAME)
-        _write_chunks(ix, chunks(), lambda count: reports.put(("progress", count)))
+        _write_chunks(ix, chunks(), lambda count: reports.put(("progress", count)), limit_mb)
         ix.close()
     except BaseException:  # reported to the parent, which raises it there
         reports.put(("failed", traceback.format_exc()))

@@ -225,7 +225,9 @@ def catch_up(*, wait: float | None = 0.0, now: datetime | None = None) -> int:
         # Lost (the folder deleted) or never built: build it from the database, then apply
         # whatever changed since the rebuild's mark below.
         log.warning("search index missing in %s; rebuilding it from the database", root)
-        applied_count += rebuild()
+        # In this process: a job runner or a web request may have threads that a forked
+        # worker would copy mid-step (`kb reindex` is where a rebuild runs in parallel).
+        applied_count += rebuild(workers=1)
     with writer_lock(root, wait) as acquired:
         if not acquired:
             return 0
@@ -331,7 +333,11 @@ def rebuild(
     def chunks() -> Iterator[list[SearchDocument]]:
         for doc_type, keys in plan.keys.items():
             for start in range(0, len(keys), chunk):
-                yield _load(registered[doc_type], keys[start : start + chunk])
+                batch = keys[start : start + chunk]
+                documents = _load(registered[doc_type], batch)
+                if progress and len(documents) < len(batch):
+                    progress(len(batch) - len(documents))  # unpublished since: nothing to do
+                yield documents
 
     with writer_lock(root, None):
         previous = live_folder(root)

@@ -3,6 +3,7 @@ index it writes must be the one Whoosh's own writer writes for the same document
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -194,3 +195,25 @@ def test_a_rebuild_past_its_memory_cap_writes_several_segments_and_ranks_the_sam
     with whoosh_index.open_dir(str(folder), indexname="MAIN").searcher() as searcher:
         assert len(searcher.reader().leaf_readers()) > 1
     assert ranking() == expected
+
+
+def test_segments_the_bulk_writer_wrote_merge_with_new_ones(tmp_path: Path):
+    """Catch-up writes go through Whoosh's own writer, which merges small segments: one the
+    bulk writer wrote (one-posting lists in the term table included) must merge, and what
+    comes out must still find every document."""
+    ix = _build(tmp_path / "bulk", True)
+    extra = SearchDocument(type="article", key="late", title="Late quorum note", url="/kb/late")
+    for _ in range(3):
+        writer = ix.writer()
+        writer.delete_by_term("uid", extra.uid)
+        writer.add_document(**index_fields(extra))
+        writer.commit()
+    writer = ix.writer()
+    writer.add_document(**index_fields(replace(extra, key="later")))
+    writer.commit(optimize=True)
+    with ix.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) == 1
+        assert searcher.doc_count() == len(_documents()) + 2
+        assert searcher.document_number(uid="article:doc-5") is not None
+        assert searcher.doc_frequency("title", "quorum") == 2
+        assert searcher.doc_frequency("uid", "article:late") == 1

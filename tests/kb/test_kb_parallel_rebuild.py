@@ -4,6 +4,7 @@ live index as it was."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from pathlib import Path
 
@@ -63,13 +64,15 @@ def test_worker_processes_build_an_index_that_ranks_exactly_as_one_process_does(
     assert _ranking() == expected
 
 
-@pytest.mark.parametrize("failure", ["raises", "dies"])
+@pytest.mark.parametrize("failure", ["raises", "dies", "every document raises"])
 def test_a_worker_that_fails_leaves_the_live_index_as_it_was(corpus, app, monkeypatch, failure):
+    """Whichever way workers fail, the rebuild stops with the reason (never waits for ever
+    on workers that are gone) and the live index stays."""
     expected = _ranking()
     live = _generations(app)
 
     def fields(doc):  # noqa: ANN001, ANN202
-        if doc.key == "storage-repository-rescan":
+        if failure == "every document raises" or doc.key == "storage-repository-rescan":
             if failure == "dies":
                 os._exit(3)  # killed, as by the out-of-memory killer: no report comes
             raise ValueError("this document cannot be indexed")
@@ -78,6 +81,18 @@ def test_a_worker_that_fails_leaves_the_live_index_as_it_was(corpus, app, monkey
     monkeypatch.setattr(bulk, "index_fields", fields)
     message = "died" if failure == "dies" else "this document cannot be indexed"
     with pytest.raises(RuntimeError, match=message):
-        search.rebuild(workers=2, chunk=5)
+        # Six chunks: with both workers gone, every chunk queue ends up full.
+        search.rebuild(workers=2, chunk=10)
     assert _generations(app) == live
     assert _ranking() == expected
+
+
+def test_a_worker_whose_parent_is_gone_stops_instead_of_waiting_for_chunks(tmp_path):
+    """A worker outliving a killed `kb reindex` would keep the index's writer lock (inherited
+    with the parent's open files) for as long as it waited; it gives up within a poll."""
+    context = multiprocessing.get_context("fork")
+    tasks, reports = context.Queue(), context.Queue()
+    not_my_parent = os.getpid()  # a worker run here has another parent: the test runner's
+    bulk._worker(tmp_path / "part", tasks, reports, not_my_parent, bulk.REBUILD_LIMIT_MB)
+    kind, value = reports.get(timeout=5)
+    assert kind == "failed" and "abandoned" in value
