@@ -278,8 +278,7 @@ def _mean(values: list[float]) -> float:
 
 
 def mrr(run: Callable[[str], list[str]], queries: Iterable[Known]) -> float:
-    queries = list(queries)
-    return sum(reciprocal_rank(run(k.query), k.uid) for k in queries) / max(1, len(queries))
+    return _mean([reciprocal_rank(run(k.query), k.uid) for k in queries])
 
 
 def _or_words(text: str) -> list[str]:

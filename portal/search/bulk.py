@@ -228,21 +228,31 @@ def write_postings(fieldwriter: object, schema: object, pool: _TermPool, lengths
                 end = min(start + limit, count)
                 block = ids[start:end]
                 block_weights = weights[start:end]
-                # What add_posting would gather: non-zero lengths, non-empty values, and
-                # the largest weight before it is stored in single precision.
-                found = [table[d] for d in block if d < known]
-                found = [length for length in found if length]
                 writer._ids = block
                 writer._weights = array("f", block_weights)
                 writer._values = [v for v in values[start:end] if v]
-                heaviest = max(0, max(block_weights))
-                writer._maxweight = int(heaviest) if whole else float(heaviest)
-                writer._minlength = min(found) if found else None
-                writer._maxlength = max(found) if found else 0
+                writer._minlength, writer._maxlength, writer._maxweight = _statistics(
+                    block, block_weights, whole, table, known
+                )
                 if end < count:
                     writer._write_block()
             fieldwriter.finish_term()
         fieldwriter.finish_field()
+
+
+def _statistics(
+    ids: array, weights: array, whole: bool, table: list[int], known: int
+) -> tuple[int | None, int, float]:
+    """A block's smallest and largest non-zero field lengths and its largest weight, as
+    `add_posting` gathers them (the weight before it is stored in single precision, an int
+    for a field whose weights are ints)."""
+    found = [length for length in (table[d] for d in ids if d < known) if length]
+    heaviest = max(0, max(weights))
+    return (
+        min(found) if found else None,
+        max(found) if found else 0,
+        int(heaviest) if whole else float(heaviest),
+    )
 
 
 _TERM_INFO = W3TermInfo._struct
@@ -257,15 +267,14 @@ def _inlined(
     ID field) for every document, as a merge reads them back. (Whoosh's own writer cannot
     inline: its `finish_postings` calls a `set_inline` that `W3TermInfo` lacks.)"""
     stored = array("f", weights)  # the single precision a block stores
-    found = [length for length in (table[d] for d in ids if d < known) if length]
-    heaviest = max(0, max(weights))
+    minlength, maxlength, maxweight = _statistics(ids, weights, whole, table, known)
     head = _TERM_INFO.pack(
         True,
         sum(stored),
         len(ids),
-        length_to_byte(min(found)) if found else 0,
-        length_to_byte(max(found)) if found else 0,
-        int(heaviest) if whole else float(heaviest),
+        0 if minlength is None else length_to_byte(minlength),
+        length_to_byte(maxlength),
+        maxweight,
         ids[0],
         ids[-1],
     )
@@ -380,20 +389,30 @@ def build(
     way: only how documents are spread over segments differs."""
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         return _build_in_parts(folder, chunks, workers, progress)
+    return _write_chunks(folder, chunks, progress, REBUILD_LIMIT_MB)
+
+
+def _write_chunks(
+    folder: Path,
+    chunks: Iterable[list[SearchDocument]],
+    progress: Callable[[int], None] | None,
+    limit_mb: float,
+) -> int:
+    """Index the chunks' documents into a new index in `folder`, a segment per `limit_mb`
+    of pooled postings."""
     ix = whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
     try:
-        return _write_chunks(ix, chunks, progress, REBUILD_LIMIT_MB)
+        return _add_chunks(ix, chunks, progress, limit_mb)
     finally:
         ix.close()
 
 
-def _write_chunks(
+def _add_chunks(
     ix: Index,
     chunks: Iterable[list[SearchDocument]],
     progress: Callable[[int], None] | None,
     limit_mb: float,
 ) -> int:
-    """Add the chunks' documents to `ix`, a segment per `limit_mb` of pooled postings."""
     indexed = 0
     writer = bulk_writer(ix)
     try:
@@ -532,9 +551,7 @@ def _worker(
 
     try:
         part.mkdir()
-        ix = whoosh_index.create_in(str(part), build_schema(), indexname=INDEX_NAME)
-        _write_chunks(ix, chunks(), lambda count: reports.put(("progress", count)), limit_mb)
-        ix.close()
+        _write_chunks(part, chunks(), lambda count: reports.put(("progress", count)), limit_mb)
     except BaseException:  # reported to the parent, which raises it there
         reports.put(("failed", traceback.format_exc()))
         return
